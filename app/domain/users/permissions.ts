@@ -1,0 +1,29 @@
+import type { OrgKind, Role } from '~/generated/prisma/enums'
+
+/** Typed permissions, granted per role. The domain checks them; routes only ask. */
+export const PERMISSIONS = {
+  SUPPLIER: ['account:manage', 'org:invite'],
+  ENTERPRISE: ['account:manage', 'org:invite'],
+  BROKER: ['account:manage', 'org:invite'],
+  BUREAU: ['account:manage', 'org:invite', 'org:verify', 'org:list', 'audit:read'],
+  ADMIN: ['account:manage', 'org:invite', 'org:verify', 'org:list', 'audit:read', 'user:create', 'user:list'],
+} as const satisfies Record<Role, readonly string[]>
+
+export type Permission = (typeof PERMISSIONS)[keyof typeof PERMISSIONS][number]
+
+export function can(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[role] as readonly string[]).includes(permission)
+}
+
+/** A member's role follows from the kind of their organisation. */
+export const ROLE_BY_ORG_KIND = {
+  UNIVERSITY: 'SUPPLIER',
+  INSTITUTE: 'SUPPLIER',
+  ENTERPRISE: 'ENTERPRISE',
+  BROKER_AGENCY: 'BROKER',
+  GOVERNMENT: 'BUREAU',
+  OTHER: 'SUPPLIER',
+} as const satisfies Record<OrgKind, Role>
+
+/** Government bodies are set up by an administrator, never registered by the public. */
+export const SELF_REGISTERED_ORG_KINDS = ['UNIVERSITY', 'INSTITUTE', 'ENTERPRISE', 'BROKER_AGENCY', 'OTHER'] as const

@@ -1,0 +1,47 @@
+import { useRouteLoaderData } from 'react-router'
+import { en } from './en'
+import { zhCN, type MessageKey } from './zh-CN'
+
+export const LOCALES = ['zh-CN', 'en'] as const
+export type Locale = (typeof LOCALES)[number]
+export const DEFAULT_LOCALE: Locale = 'zh-CN'
+export const LOCALE_COOKIE = 'kz_lang'
+
+const catalogues: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en }
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value)
+}
+
+/** The locale chosen with the language switch (a cookie), else Chinese. */
+export function localeFromRequest(request: Request): Locale {
+  const cookie = request.headers.get('Cookie') ?? ''
+  const match = cookie.match(/(?:^|;\s*)kz_lang=([^;]+)/)
+  const value = match ? decodeURIComponent(match[1]!) : undefined
+  return isLocale(value) ? value : DEFAULT_LOCALE
+}
+
+export type Translate = (key: string, params?: Record<string, string | number>) => string
+
+/**
+ * Translates a key; a key may carry its parameters after `?` (how validation messages
+ * travel: `err.tooLong?max=100`). An unknown key is shown as it is.
+ */
+export function translator(locale: Locale): Translate {
+  const catalogue = catalogues[locale]
+  return (key, params) => {
+    const [base, query] = key.split('?', 2) as [string, string | undefined]
+    const text = (catalogue as Record<string, string>)[base] ?? key
+    const all = { ...(query ? Object.fromEntries(new URLSearchParams(query)) : {}), ...params }
+    return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in all ? String(all[name]) : m))
+  }
+}
+
+export function useLocale(): Locale {
+  const data = useRouteLoaderData('root') as { locale?: Locale } | undefined
+  return data?.locale ?? DEFAULT_LOCALE
+}
+
+export function useT(): Translate {
+  return translator(useLocale())
+}

@@ -1,0 +1,182 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import { PrismaPg } from '@prisma/adapter-pg'
+import { PrismaPGlite } from 'pglite-prisma-adapter'
+import pg from 'pg'
+import { PrismaClient } from '~/generated/prisma/client'
+import { getEnv } from '~/infra/env.server'
+import { migrate, type RawDriver } from './migrate.server'
+
+export type DbMode = 'postgres' | 'pglite'
+
+export interface Database {
+  mode: DbMode
+  prisma: PrismaClient
+  raw: RawDriver
+  /** Where the data lives: the server (without password) or the PGlite directory. */
+  location: string
+  close(): Promise<void>
+}
+
+export class DatabaseInUseError extends Error {}
+
+export type OpenOptions =
+  | { mode: 'postgres'; url: string; poolSize?: number }
+  /** `dataDir: null` keeps the database in memory (tests); `loadDataDir` starts from a dump. */
+  | { mode: 'pglite'; dataDir: string | null; loadDataDir?: Blob | File }
+
+const MIGRATION_LOCK_KEY = 72190001
+
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  return options.mode === 'postgres' ? openPostgres(options.url, options.poolSize) : openPGlite(options.dataDir, options.loadDataDir)
+}
+
+async function openPostgres(url: string, poolSize = 10): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize })
+  // An idle connection the server closes would otherwise crash the process.
+  pool.on('error', (error) => console.error('[db] idle connection error:', error.message))
+  const clientDriver = (client: pg.PoolClient | pg.Pool): Omit<RawDriver, 'withLock'> => ({
+    query: async (sql, params) => (await client.query(sql, params as unknown[])).rows,
+    exec: async (sql) => {
+      await client.query(sql)
+    },
+  })
+  const raw: RawDriver = {
+    ...clientDriver(pool),
+    withLock: async (fn) => {
+      const client = await pool.connect()
+      try {
+        await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY])
+        return await fn(clientDriver(client))
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {})
+        client.release()
+      }
+    },
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) })
+  const u = new URL(url)
+  return {
+    mode: 'postgres',
+    prisma,
+    raw,
+    location: `${u.hostname}:${u.port || 5432}${u.pathname}`,
+    close: async () => {
+      await prisma.$disconnect()
+      await pool.end()
+    },
+  }
+}
+
+async function openPGlite(dataDir: string | null, loadDataDir?: Blob | File): Promise<Database> {
+  const release = dataDir ? lockDataDir(dataDir) : () => {}
+  let client: PGlite
+  try {
+    if (dataDir) mkdirSync(dataDir, { recursive: true })
+    client = await PGlite.create({
+      dataDir: dataDir ? path.join(dataDir, 'pglite') : undefined,
+      extensions: { pg_trgm },
+      loadDataDir,
+    })
+  } catch (error) {
+    release()
+    throw error
+  }
+  const driver: Omit<RawDriver, 'withLock'> = {
+    query: async <T,>(sql: string, params?: unknown[]) => (await client.query<T>(sql, params)).rows,
+    exec: async (sql: string) => {
+      await client.exec(sql)
+    },
+  }
+  // One connection: nothing else runs while a migration holds it.
+  const raw: RawDriver = { ...driver, withLock: (fn) => fn(driver) }
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) })
+  return {
+    mode: 'pglite',
+    prisma,
+    raw,
+    location: dataDir ? path.join(dataDir, 'pglite') : 'memory',
+    close: async () => {
+      await prisma.$disconnect()
+      await client.close()
+      release()
+    },
+  }
+}
+
+/**
+ * PGlite takes no lock of its own: two processes on one directory silently lose writes.
+ * A pid file refuses the second one with a message a person can act on.
+ */
+function lockDataDir(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true })
+  const file = path.join(dataDir, 'pglite.pid')
+  if (existsSync(file)) {
+    const pid = Number(readFileSync(file, 'utf8').trim())
+    if (pid && pid !== process.pid && isAlive(pid)) {
+      throw new DatabaseInUseError(
+        `The embedded database in ${dataDir} is in use by process ${pid}. Stop that process first ` +
+          `(or set KZ_DATA_DIR to another directory, or DATABASE_URL to use a PostgreSQL server).`,
+      )
+    }
+  }
+  writeFileSync(file, String(process.pid))
+  return () => {
+    try {
+      if (readFileSync(file, 'utf8').trim() === String(process.pid)) rmSync(file)
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** The database this process uses, opened from the environment and migrated on first use. */
+const holder = globalThis as unknown as { __kzDb?: Promise<Database> }
+
+export function getDb(): Promise<Database> {
+  holder.__kzDb ??= openFromEnv().catch((error) => {
+    holder.__kzDb = undefined
+    throw error
+  })
+  return holder.__kzDb
+}
+
+async function openFromEnv(): Promise<Database> {
+  const env = getEnv()
+  const db = env.DATABASE_URL
+    ? await openDatabase({ mode: 'postgres', url: env.DATABASE_URL })
+    : await openDatabase({ mode: 'pglite', dataDir: env.dataDir })
+  try {
+    await migrate(db.raw)
+  } catch (error) {
+    await db.close()
+    throw error
+  }
+  return db
+}
+
+/** Tests hand the process a database of their own. */
+export function setDb(db: Database) {
+  holder.__kzDb = Promise.resolve(db)
+}
+
+export async function closeDb() {
+  const pending = holder.__kzDb
+  holder.__kzDb = undefined
+  if (pending) await (await pending).close()
+}
+
+export async function prisma(): Promise<PrismaClient> {
+  return (await getDb()).prisma
+}

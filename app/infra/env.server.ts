@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { z } from 'zod'
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+      message: 'must be a postgresql:// connection string (or unset for the embedded database)',
+    }),
+  KZ_DATA_DIR: z.string().trim().min(1).default('./data'),
+  SESSION_SECRET: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters' }),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  KZ_DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
+  KZ_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+})
+
+export type Env = z.infer<typeof EnvSchema> & {
+  sessionSecret: string
+  dataDir: string
+  dbMode: 'postgres' | 'pglite'
+}
+
+export class EnvError extends Error {}
+
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const result = EnvSchema.safeParse(source)
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`)
+    throw new EnvError(`Invalid configuration (see .env.example):\n${lines.join('\n')}`)
+  }
+  const env = result.data
+  const dataDir = path.resolve(env.KZ_DATA_DIR)
+  if (!env.SESSION_SECRET && env.NODE_ENV === 'production') {
+    throw new EnvError(
+      'Invalid configuration (see .env.example):\n  SESSION_SECRET: required in production (at least 32 characters)',
+    )
+  }
+  return {
+    ...env,
+    dataDir,
+    dbMode: env.DATABASE_URL ? 'postgres' : 'pglite',
+    sessionSecret: env.SESSION_SECRET ?? developmentSecret(dataDir),
+  }
+}
+
+/** Outside production a secret is generated once and kept in the data directory. */
+function developmentSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'session-secret')
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
+  mkdirSync(dataDir, { recursive: true })
+  const secret = randomBytes(32).toString('base64url')
+  writeFileSync(file, secret + '\n', { mode: 0o600 })
+  return secret
+}
+
+let cached: Env | undefined
+
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env)
+  return cached
+}
+
+/** Tests and the CLI change variables before first use; this forgets the parsed copy. */
+export function resetEnv() {
+  cached = undefined
+}

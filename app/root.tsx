@@ -1,0 +1,189 @@
+import {
+  data,
+  Form,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLocation,
+  useRouteLoaderData,
+} from 'react-router'
+import type { Route } from './+types/root'
+import { can } from '~/domain/users/permissions'
+import { DEFAULT_LOCALE, localeFromRequest, translator, useT, type Locale } from '~/i18n/i18n'
+import { getUser, loadAuth } from '~/infra/http/auth.server'
+import { authContext } from '~/infra/http/context'
+import { readFlash } from '~/infra/http/cookies.server'
+import { GeneralErrorBoundary } from '~/ui/error-page'
+import './app.css'
+
+/** Refuses state-changing requests from other sites (SameSite=Lax cookies are the first line). */
+const sameOriginMiddleware: Route.MiddlewareFunction = async ({ request }) => {
+  if (request.method === 'GET' || request.method === 'HEAD') return
+  const origin = request.headers.get('Origin')
+  const host = request.headers.get('Host') ?? new URL(request.url).host
+  const crossSite = origin
+    ? origin === 'null' || new URL(origin).host !== host
+    : request.headers.get('Sec-Fetch-Site') === 'cross-site'
+  if (crossSite) {
+    const t = translator(localeFromRequest(request))
+    throw new Response(t('err.crossSite'), { status: 403 })
+  }
+}
+
+const authMiddleware: Route.MiddlewareFunction = async ({ request, context }) => {
+  context.set(authContext, await loadAuth(request))
+}
+
+export const middleware: Route.MiddlewareFunction[] = [sameOriginMiddleware, authMiddleware]
+
+export async function loader({ request, context }: Route.LoaderArgs) {
+  const user = getUser(context)
+  const { flash, clear } = await readFlash(request)
+  return data(
+    {
+      locale: localeFromRequest(request),
+      flash,
+      user: user
+        ? { name: user.name, role: user.role, orgName: user.org?.name ?? null }
+        : null,
+    },
+    clear ? { headers: { 'Set-Cookie': clear } } : undefined,
+  )
+}
+
+export const meta: Route.MetaFunction = ({ data }) => {
+  const t = translator((data?.locale as Locale | undefined) ?? DEFAULT_LOCALE)
+  return [{ title: `${t('app.name')} · ${t('app.tagline')}` }]
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const root = useRouteLoaderData<typeof loader>('root')
+  return (
+    <html lang={root?.locale ?? DEFAULT_LOCALE}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body className="flex min-h-screen flex-col bg-slate-50 font-sans text-slate-900 antialiased">
+        <Header />
+        <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-8">
+          {children}
+        </main>
+        <Footer />
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  )
+}
+
+function Header() {
+  const root = useRouteLoaderData<typeof loader>('root')
+  const t = useT()
+  const location = useLocation()
+  const user = root?.user
+  const here = location.pathname + location.search
+  const navClass = ({ isActive }: { isActive: boolean }) =>
+    `rounded px-3 py-2 text-sm ${isActive ? 'bg-sky-50 font-semibold text-sky-800' : 'text-slate-700 hover:text-sky-800'}`
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <a href="#main" className="sr-only focus:not-sr-only">
+        {t('app.skipToContent')}
+      </a>
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
+        <Link to="/" className="flex items-baseline gap-2">
+          <span className="text-xl font-bold text-sky-800">{t('app.name')}</span>
+          <span className="hidden text-xs text-slate-500 sm:inline">{t('app.tagline')}</span>
+        </Link>
+        <nav aria-label={t('nav.main')} className="flex flex-1 flex-wrap items-center gap-1">
+          {user && can(user.role, 'org:verify') ? (
+            <NavLink to="/admin/orgs" className={navClass}>
+              {t('nav.verifyOrgs')}
+            </NavLink>
+          ) : null}
+        </nav>
+        <div className="flex items-center gap-2">
+          <Form method="post" action="/lang">
+            <input type="hidden" name="locale" value={root?.locale === 'en' ? 'zh-CN' : 'en'} />
+            <input type="hidden" name="redirectTo" value={here} />
+            <button type="submit" className="rounded px-2 py-1 text-sm text-slate-600 hover:text-sky-800" aria-label={t('lang.label')}>
+              {t('lang.switch')}
+            </button>
+          </Form>
+          {user ? (
+            <>
+              <NavLink to="/account" className={navClass}>
+                {user.name}
+              </NavLink>
+              <Form method="post" action="/logout">
+                <button type="submit" className="rounded px-3 py-2 text-sm text-slate-700 hover:text-sky-800">
+                  {t('nav.logout')}
+                </button>
+              </Form>
+            </>
+          ) : (
+            <>
+              <NavLink to="/login" className={navClass}>
+                {t('nav.login')}
+              </NavLink>
+              <Link to="/register" className="rounded-md bg-sky-700 px-3 py-2 text-sm font-medium text-white hover:bg-sky-800">
+                {t('nav.register')}
+              </Link>
+            </>
+          )}
+        </div>
+      </div>
+    </header>
+  )
+}
+
+function Footer() {
+  const t = useT()
+  return (
+    <footer className="border-t border-slate-200 bg-white">
+      <div className="mx-auto max-w-6xl px-4 py-6 text-sm text-slate-500">
+        <p>{t('footer.about')}</p>
+        <p className="mt-2 flex flex-wrap gap-4">
+          <span>{t('footer.operator')}</span>
+          <a href="/healthz" className="underline">
+            {t('footer.health')}
+          </a>
+        </p>
+      </div>
+    </footer>
+  )
+}
+
+function Flash() {
+  const root = useRouteLoaderData<typeof loader>('root')
+  const t = useT()
+  const flash = root?.flash
+  if (!flash) return null
+  return (
+    <p
+      role="status"
+      className={`mb-6 rounded-md border px-4 py-3 text-sm ${flash.kind === 'error' ? 'border-red-200 bg-red-50 text-red-800' : 'border-emerald-200 bg-emerald-50 text-emerald-800'}`}
+    >
+      {t(flash.key, flash.params)}
+    </p>
+  )
+}
+
+export default function App() {
+  return (
+    <>
+      <Flash />
+      <Outlet />
+    </>
+  )
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}

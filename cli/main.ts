@@ -1,0 +1,56 @@
+import { Command, CommanderError } from 'commander'
+import { z } from 'zod'
+import { isAppError } from '~/domain/errors'
+import { EnvError } from '~/infra/env.server'
+import { DatabaseInUseError } from '~/infra/db/client.server'
+import { registerDbCommands } from './db'
+import { registerSeedCommand } from './seed'
+import { registerUserCommands } from './users'
+
+/** Thrown by commands for a wrong argument; printed without a stack trace, exit code 2. */
+export class UsageError extends Error {}
+
+export function buildProgram() {
+  const program = new Command()
+    .name('kezhuan')
+    .description('KeZhuan (科转) command line: the same configuration and domain code as the app')
+    .showHelpAfterError()
+    .exitOverride()
+  registerUserCommands(program)
+  registerDbCommands(program)
+  registerSeedCommand(program)
+  return program
+}
+
+/** Runs the command line and returns the exit code; the database is closed afterwards. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram()
+  try {
+    await program.parseAsync(argv)
+    return 0
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2
+    if (error instanceof UsageError) {
+      console.error(`error: ${error.message}`)
+      return 2
+    }
+    if (error instanceof z.ZodError) {
+      for (const issue of error.issues) console.error(`error: --${issue.path.join('.')}: ${issue.message}`)
+      return 2
+    }
+    if (isAppError(error)) {
+      const fields = Object.entries(error.fields ?? {}).map(([k, v]) => ` (${k}: ${v})`).join('')
+      console.error(`error: ${error.code} ${error.message}${fields}`)
+      return 1
+    }
+    if (error instanceof EnvError || error instanceof DatabaseInUseError) {
+      console.error(`error: ${error.message}`)
+      return 1
+    }
+    console.error(error)
+    return 1
+  } finally {
+    const { closeDb } = await import('~/infra/db/client.server')
+    await closeDb()
+  }
+}
