@@ -11,21 +11,19 @@ const root = path.dirname(fileURLToPath(import.meta.url))
 const build = await import(path.join(root, 'build/server/index.js'))
 const { onServerStart, clientIpContext } = build.entry.module
 
-const port = Number(process.env.PORT ?? 3000)
-const host = process.env.HOST ?? '127.0.0.1'
-
-let shutdown
+let started
 try {
-  shutdown = await onServerStart()
+  started = await onServerStart()
 } catch (error) {
   // Configuration and database problems are stated plainly, without a stack trace.
   console.error(`[kezhuan] cannot start: ${error?.message ?? error}`)
   process.exit(1)
 }
+const { port, host, trustProxy, shutdown } = started
 
 const app = express()
 app.disable('x-powered-by')
-if (process.env.KZ_TRUST_PROXY) app.set('trust proxy', process.env.KZ_TRUST_PROXY)
+if (trustProxy) app.set('trust proxy', trustProxy)
 app.use(compression())
 app.use('/assets', express.static(path.join(root, 'build/client/assets'), { immutable: true, maxAge: '1y' }))
 app.use(express.static(path.join(root, 'build/client'), { maxAge: '1h', index: false }))

@@ -21,7 +21,12 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   KZ_DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
-  KZ_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Express "trust proxy": loopback, a hop count, or addresses; unset behind no proxy. */
+  KZ_TRUST_PROXY: z
+    .string()
+    .trim()
+    .regex(/^[\w.:/, -]+$/, { message: 'an Express trust-proxy value, e.g. loopback or 1' })
+    .optional(),
 })
 
 export type Env = z.infer<typeof EnvSchema> & {

@@ -18,6 +18,8 @@ export interface Database {
   /** Where the data lives: the server (without password) or the PGlite directory. */
   location: string
   close(): Promise<void>
+  /** PGlite only: the whole data directory as a tarball (test templates, backups). */
+  dump?(): Promise<Blob>
 }
 
 export class DatabaseInUseError extends Error {}
@@ -98,6 +100,7 @@ async function openPGlite(dataDir: string | null, loadDataDir?: Blob | File): Pr
     prisma,
     raw,
     location: dataDir ? path.join(dataDir, 'pglite') : 'memory',
+    dump: async () => client.dumpDataDir('gzip'),
     close: async () => {
       await prisma.$disconnect()
       await client.close()

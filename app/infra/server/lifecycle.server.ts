@@ -6,7 +6,8 @@ import { getEnv } from '~/infra/env.server'
 
 /**
  * Called by server.js before it listens: checks the configuration, opens and migrates the
- * database, loads demo data on a first start, starts the outbox worker. Returns the shutdown.
+ * database, loads demo data on a first start, starts the outbox worker. Returns where to
+ * listen and how to shut down.
  */
 export async function onServerStart({ log = console.log }: { log?: (line: string) => void } = {}) {
   const env = getEnv()
@@ -19,8 +20,13 @@ export async function onServerStart({ log = console.log }: { log?: (line: string
   }
   await pruneSessions().catch(() => 0)
   const stopWorker = startOutboxWorker()
-  return async function shutdown() {
-    await stopWorker()
-    await closeDb()
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    trustProxy: env.KZ_TRUST_PROXY,
+    shutdown: async () => {
+      await stopWorker()
+      await closeDb()
+    },
   }
 }

@@ -1,0 +1,55 @@
+import path from 'node:path'
+import { defineConfig } from 'vitest/config'
+
+const alias = { '~': path.resolve(import.meta.dirname, 'app') }
+const env = {
+  NODE_ENV: 'test',
+  SESSION_SECRET: 'test-only-session-secret-not-used-anywhere-else',
+  KZ_DEMO_DATA: 'off',
+  // Cheaper hashing keeps the suite fast; production uses the OWASP parameters.
+  KZ_ARGON2_MEMORY: '1024',
+}
+
+// `*.test.ts` are unit tests (no database); `*.db.test.ts` run once on PGlite and once on PostgreSQL.
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    onConsoleLog: () => undefined,
+    projects: [
+      {
+        resolve: { alias },
+        test: {
+          name: 'unit',
+          include: ['app/**/*.test.{ts,tsx}', 'cli/**/*.test.ts'],
+          exclude: ['**/*.db.test.ts', '**/node_modules/**'],
+          env,
+          setupFiles: ['tests/setup/no-console-error.ts'],
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'pglite',
+          include: ['app/**/*.db.test.{ts,tsx}', 'cli/**/*.db.test.ts'],
+          env: { ...env, KZ_TEST_DB: 'pglite' },
+          globalSetup: ['tests/setup/global-db.ts'],
+          setupFiles: ['tests/setup/no-console-error.ts', 'tests/setup/db.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'postgres',
+          include: ['app/**/*.db.test.{ts,tsx}', 'cli/**/*.db.test.ts', 'prisma/*.test.ts'],
+          env: { ...env, KZ_TEST_DB: 'postgres' },
+          globalSetup: ['tests/setup/global-db.ts'],
+          setupFiles: ['tests/setup/no-console-error.ts', 'tests/setup/db.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+})
