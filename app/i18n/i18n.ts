@@ -1,13 +1,19 @@
 import { useRouteLoaderData } from 'react-router'
 import { en } from './en'
-import { zhCN, type MessageKey } from './zh-CN'
+import { listingsEn } from './listings.en'
+import { listingsZhCN } from './listings.zh-CN'
+import { zhCN } from './zh-CN'
 
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
 export const DEFAULT_LOCALE: Locale = 'zh-CN'
 export const LOCALE_COOKIE = 'kz_lang'
 
-const catalogues: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en }
+/** Each area of the app keeps its own pair of catalogues; a test checks that the pairs match. */
+export const CATALOGUES: Record<Locale, Record<string, string>> = {
+  'zh-CN': { ...zhCN, ...listingsZhCN },
+  en: { ...en, ...listingsEn },
+}
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value)
@@ -28,7 +34,7 @@ export type Translate = (key: string, params?: Record<string, string | number>) 
  * travel: `err.tooLong?max=100`). An unknown key is shown as it is.
  */
 export function translator(locale: Locale): Translate {
-  const catalogue = catalogues[locale]
+  const catalogue = CATALOGUES[locale]
   return (key, params) => {
     const [base, query] = key.split('?', 2) as [string, string | undefined]
     const text = (catalogue as Record<string, string>)[base] ?? key

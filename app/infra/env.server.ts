@@ -21,6 +21,13 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   KZ_DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
+  /** smtp(s)://user:pass@host:port; unset: e-mails are written as .eml files under KZ_DATA_DIR/mail. */
+  KZ_SMTP_URL: z
+    .string()
+    .trim()
+    .regex(/^smtps?:\/\//, { message: 'must start with smtp:// or smtps://' })
+    .optional(),
+  KZ_MAIL_FROM: z.string().trim().min(3).default('科转 KeZhuan <noreply@kezhuan.local>'),
   /** Express "trust proxy": loopback, a hop count, or addresses; unset behind no proxy. */
   KZ_TRUST_PROXY: z
     .string()

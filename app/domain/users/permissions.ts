@@ -2,11 +2,34 @@ import type { OrgKind, Role } from '~/generated/prisma/enums'
 
 /** Typed permissions, granted per role. The domain checks them; routes only ask. */
 export const PERMISSIONS = {
-  SUPPLIER: ['account:manage', 'org:invite'],
-  ENTERPRISE: ['account:manage', 'org:invite'],
-  BROKER: ['account:manage', 'org:invite'],
-  BUREAU: ['account:manage', 'org:invite', 'org:verify', 'org:list', 'audit:read'],
-  ADMIN: ['account:manage', 'org:invite', 'org:verify', 'org:list', 'audit:read', 'user:create', 'user:list'],
+  SUPPLIER: ['account:manage', 'org:invite', 'achievement:create', 'listing:import'],
+  ENTERPRISE: ['account:manage', 'org:invite', 'demand:create', 'listing:import'],
+  BROKER: ['account:manage', 'org:invite', 'listing:confidential'],
+  BUREAU: [
+    'account:manage',
+    'org:invite',
+    'org:verify',
+    'org:list',
+    'audit:read',
+    'scenario:create',
+    'listing:review',
+    'listing:confidential',
+    'listing:import',
+    'listing:import-any',
+  ],
+  ADMIN: [
+    'account:manage',
+    'org:invite',
+    'org:verify',
+    'org:list',
+    'audit:read',
+    'user:create',
+    'user:list',
+    'listing:review',
+    'listing:confidential',
+    'listing:import',
+    'listing:import-any',
+  ],
 } as const satisfies Record<Role, readonly string[]>
 
 export type Permission = (typeof PERMISSIONS)[keyof typeof PERMISSIONS][number]

@@ -77,5 +77,10 @@ export async function endUserSession(context: Readonly<RouterContextProvider>) {
 /** Only same-site paths: never redirect a person to another host after sign-in. */
 export function safeRedirect(to: unknown, fallback = '/'): string {
   if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback
-  return to
+  // Browsers drop tabs and newlines from a URL ("/\t/evil.com" is //evil.com): judge it as they
+  // would, and hand back the path as they would read it.
+  const base = 'http://same-site.invalid'
+  const url = URL.canParse(to, base) ? new URL(to, base) : null
+  if (!url || url.origin !== base) return fallback
+  return url.pathname + url.search + url.hash
 }

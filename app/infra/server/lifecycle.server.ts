@@ -1,5 +1,7 @@
 import { seedDemo, shouldSeedDemo, DEMO_PASSWORD } from '~/domain/seed/demo.server'
+import { registerOutboxHandlers } from '~/domain/events/handlers.server'
 import { startOutboxWorker } from '~/domain/events/outbox.server'
+import { markStaleListings } from '~/domain/listings/listings.server'
 import { pruneSessions } from '~/domain/users/sessions.server'
 import { closeDb, getDb } from '~/infra/db/client.server'
 import { getEnv } from '~/infra/env.server'
@@ -18,15 +20,29 @@ export async function onServerStart({ log = console.log }: { log?: (line: string
     log('[kezhuan] demo data loaded. Demo accounts (password for all: ' + DEMO_PASSWORD + '):')
     for (const a of accounts) log(`  ${a.role.padEnd(10)} ${a.email.padEnd(32)} ${a.label}`)
   }
-  await pruneSessions().catch(() => 0)
+  registerOutboxHandlers()
   const stopWorker = startOutboxWorker()
+  const stopChores = startChores()
   return {
     port: env.PORT,
     host: env.HOST,
     trustProxy: env.KZ_TRUST_PROXY,
     shutdown: async () => {
+      stopChores()
       await stopWorker()
       await closeDb()
     },
   }
+}
+
+const CHORE_EVERY_MS = 6 * 60 * 60 * 1000
+
+/** Housekeeping that any instance may run at any time: each chore is idempotent. */
+function startChores() {
+  const run = () =>
+    Promise.all([markStaleListings(), pruneSessions()]).catch((error) => console.error('[chores]', (error as Error).message))
+  void run()
+  const timer = setInterval(run, CHORE_EVERY_MS)
+  timer.unref()
+  return () => clearInterval(timer)
 }
