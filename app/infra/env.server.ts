@@ -21,6 +21,11 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   KZ_DEMO_DATA: z.enum(['auto', 'on', 'off']).default('auto'),
+  /** Search engine: embedded (inside the database) unless set to meilisearch. */
+  KZ_SEARCH: z.enum(['embedded', 'meilisearch']).default('embedded'),
+  /** A Meilisearch server; unset with KZ_SEARCH=meilisearch: the bundled binary is started locally. */
+  MEILI_URL: z.url({ message: 'must be a URL such as http://127.0.0.1:7700' }).optional(),
+  MEILI_MASTER_KEY: z.string().min(16, { message: 'at least 16 characters' }).optional(),
   /** smtp(s)://user:pass@host:port; unset: e-mails are written as .eml files under KZ_DATA_DIR/mail. */
   KZ_SMTP_URL: z
     .string()

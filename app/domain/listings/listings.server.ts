@@ -3,6 +3,7 @@ import type { ListingStatus } from '~/generated/prisma/enums'
 import { audit } from '~/domain/audit.server'
 import { AppError } from '~/domain/errors'
 import { enqueue } from '~/domain/events/outbox.server'
+import { syncSearchDocument } from '~/domain/search/documents.server'
 import { authorize, type Actor } from '~/domain/users/accounts.server'
 import { can } from '~/domain/users/permissions'
 import { prisma } from '~/infra/db/client.server'
@@ -168,10 +169,13 @@ export async function createListing({
   const db = await prisma()
   const row = await db.$transaction(async (tx) => {
     await checkBatch(tx, actor, input, kind)
+    // Refuse before writing: a create that answers "forbidden" must not leave a draft behind.
+    if (submit) await requireVerifiedOrg(tx, orgId)
     const created = await delegate(tx, kind).create({
       data: { ...toData(kind, input), orgId, createdById: actor.id, status: 'DRAFT' },
     })
     await audit(tx, { actorId: actor.id, action: `${kind}.create`, entityType: ENTITY[kind], entityId: created.id, after: created, ip })
+    await syncSearchDocument(tx, kind, created.id)
     return created
   })
   return submit ? transitionListing({ actor, kind, id: row.id, action: 'submit', ip }) : row
@@ -204,6 +208,7 @@ export async function updateListing({
       data: { ...toData(kind, input), status, refreshedAt: new Date(), staleAt: null },
     })
     await audit(tx, { actorId: actor.id, action: `${kind}.update`, entityType: ENTITY[kind], entityId: id, before, after, ip })
+    await syncSearchDocument(tx, kind, id)
     return after
   })
 }
@@ -259,6 +264,7 @@ export async function transitionListing({
       after: { status: after.status, ...(reason ? { reason: reason.trim() } : {}) },
       ip,
     })
+    await syncSearchDocument(tx, kind, id)
     return after
   })
 }

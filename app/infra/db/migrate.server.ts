@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { readdirSync, readFileSync, existsSync } from 'node:fs'
 import path from 'node:path'
+import { findUp } from '~/infra/paths.server'
 
 /**
  * Applies migrations kept in Prisma's folder format and records them in Prisma's own
@@ -31,14 +32,6 @@ export interface MigrationState {
 
 /** prisma/migrations of the project, found upwards from here (the sources or the build). */
 export const MIGRATIONS_DIR = findUp(import.meta.dirname, 'prisma/migrations')
-
-function findUp(from: string, relative: string): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, relative)
-    if (existsSync(candidate)) return candidate
-    if (path.dirname(dir) === dir) return path.resolve(relative)
-  }
-}
 
 const TABLE_DDL = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
     "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,

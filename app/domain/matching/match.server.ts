@@ -1,0 +1,218 @@
+import type { TransferMode } from '~/generated/prisma/enums'
+import { AppError } from '~/domain/errors'
+import { INDUSTRIES, TECH_FIELDS, TRANSFER_MODES } from '~/domain/listings/classifications'
+import type { ListingKind } from '~/domain/listings/kinds'
+import { canSeeConfidential, delegate, isOwner } from '~/domain/listings/listings.server'
+import type { Actor } from '~/domain/users/accounts.server'
+import { can } from '~/domain/users/permissions'
+import { translator, type Locale } from '~/i18n/i18n'
+import { prisma } from '~/infra/db/client.server'
+import type { SearchDoc, SearchEngine } from '~/infra/search/engine'
+import { getSearchEngines } from '~/infra/search/engines.server'
+import { queryConcepts, segment } from '~/infra/search/text.server'
+import { rerank, type Need, type Offer, type Reason } from './rerank'
+
+/**
+ * Matching: candidates from the search engine, then the re-ranker, which decides. Below the
+ * threshold nothing is listed, and the result says so instead of padding the list.
+ *   demand → achievements, scenario → achievements, achievement → demands.
+ */
+export const MATCH_TARGET: Record<ListingKind, ListingKind> = { demand: 'achievement', scenario: 'achievement', achievement: 'demand' }
+const CANDIDATES = 60
+
+export interface MatchItem {
+  listing: { kind: ListingKind; id: string; externalId: string | null; title: string; orgName: string }
+  score: number
+  confidence: 'strong' | 'possible'
+  reasons: (Reason & { text: string })[]
+}
+
+export interface MatchResult {
+  source: { kind: ListingKind; id: string; externalId: string | null; title: string }
+  noGoodMatch: boolean
+  matches: MatchItem[]
+  engine: string
+}
+
+/** Who sees a listing's matches: its owner, brokers and the bureau (and the command line). */
+export function canSeeMatches(actor: Actor | null | undefined, row: { orgId: string }) {
+  return !!actor && (isOwner(actor, row) || can(actor.role, 'listing:confidential'))
+}
+
+type Row = Record<string, unknown> & { id: string; orgId: string; title: string; status: string; externalId: string | null; keywords: string[] }
+
+/** Finds a listing by its id or its external id (the id of the file it was imported from). */
+export async function findListingRow(kind: ListingKind, idOrExternalId: string): Promise<Row> {
+  const db = await prisma()
+  const rows = (await delegate(db, kind).findMany({
+    where: { OR: [{ id: idOrExternalId }, { externalId: idOrExternalId }] },
+    take: 2,
+  })) as Row[]
+  const exact = rows.find((r) => r.id === idOrExternalId) ?? (rows.length === 1 ? rows[0] : undefined)
+  if (!exact) throw new AppError('NOT_FOUND', rows.length > 1 ? 'err.ambiguousId' : 'err.notFound')
+  return exact
+}
+
+export async function matchListing({
+  actor,
+  kind,
+  id,
+  limit = 10,
+  engine,
+  locale = 'zh-CN',
+}: {
+  actor: Actor | null | 'system'
+  kind: ListingKind
+  id: string
+  limit?: number
+  engine?: SearchEngine
+  locale?: Locale
+}): Promise<MatchResult> {
+  const row = await findListingRow(kind, id)
+  if (actor !== 'system') {
+    if (!canSeeMatches(actor, row)) throw new AppError(actor ? 'FORBIDDEN' : 'UNAUTHENTICATED', actor ? 'err.forbidden' : 'err.signInRequired')
+  }
+  const search = engine ?? (await getSearchEngines()).primary
+  const target = MATCH_TARGET[kind]
+  const need = kind === 'achievement' ? null : needOf(kind, row)
+  const query = kind === 'achievement' ? textOfAchievement(row) : textOfNeed(kind, row)
+  const { concepts } = queryConcepts(query, { maxConcepts: 10 })
+  const response = await search.search({
+    concepts,
+    mode: 'any',
+    filters: { kind: target },
+    facets: [],
+    sort: 'relevance',
+    offset: 0,
+    limit: CANDIDATES,
+  })
+  const t = translator(locale)
+  const scored = response.hits
+    .map(({ doc }) => {
+      const result =
+        kind === 'achievement'
+          ? rerank(needOfDoc(doc), offerOfRow(row))
+          : rerank(need!, offerOfDoc(doc))
+      return { doc, ...result }
+    })
+    .filter((s) => s.confidence !== 'none')
+    .sort((a, b) => b.score - a.score)
+    .slice(0, limit)
+  const externalIds = await externalIdsOf(target, scored.map((s) => s.doc.listingId))
+  return {
+    source: { kind, id: row.id, externalId: row.externalId, title: row.title },
+    noGoodMatch: scored.length === 0,
+    matches: scored.map((s) => ({
+      listing: { kind: target, id: s.doc.listingId, externalId: externalIds.get(s.doc.listingId) ?? null, title: s.doc.title, orgName: s.doc.orgName },
+      score: s.score,
+      confidence: s.confidence as 'strong' | 'possible',
+      reasons: s.reasons.map((r) => ({ ...r, text: reasonText(t, r) })),
+    })),
+    engine: search.name,
+  }
+}
+
+async function externalIdsOf(kind: ListingKind, ids: string[]) {
+  if (!ids.length) return new Map<string, string | null>()
+  const db = await prisma()
+  const rows = (await delegate(db, kind).findMany({ where: { id: { in: ids } }, select: { id: true, externalId: true } })) as unknown as {
+    id: string
+    externalId: string | null
+  }[]
+  return new Map(rows.map((r) => [r.id, r.externalId]))
+}
+
+function textOfNeed(kind: ListingKind, row: Row): string {
+  const parts = kind === 'demand'
+    ? [row.title, row.title, row.description, row.currentSituation, row.targetIndicators, (row.keywords as string[]).join(' ')]
+    : [row.title, row.title, row.description, row.capability, (row.keywords as string[]).join(' ')]
+  return parts.filter((p): p is string => typeof p === 'string').join('\n')
+}
+
+function textOfAchievement(row: Row): string {
+  return [row.title, row.title, row.summary, (row.keywords as string[]).join(' ')].filter((p): p is string => typeof p === 'string').join('\n')
+}
+
+function conceptsWithWeights(text: string) {
+  return queryConcepts(text, { maxConcepts: 10 }).concepts.map((c) => ({ term: c.term, alternatives: c.alternatives, weight: c.informativeness }))
+}
+
+function needOf(kind: ListingKind, row: Row): Need {
+  return {
+    concepts: conceptsWithWeights(textOfNeed(kind, row)),
+    keywords: row.keywords,
+    field: (row.field as string | null) ?? null,
+    industry: ((kind === 'scenario' ? row.sector : row.industry) as string | null) ?? null,
+    trlMin: (row.trlMin as number | null) ?? null,
+    budgetFen: row.budgetFen === null || row.budgetFen === undefined ? null : Number(row.budgetFen as bigint),
+    modes: kind === 'demand' ? (row.cooperationModes as TransferMode[]) : null,
+  }
+}
+
+/** A demand seen through its search document: public text only, as any viewer may see it. */
+function needOfDoc(doc: SearchDoc): Need {
+  return {
+    concepts: conceptsWithWeights(`${doc.title}\n${doc.title}\n${doc.body}\n${doc.keywords.join(' ')}`),
+    keywords: doc.keywords,
+    field: doc.field,
+    industry: doc.industry,
+    trlMin: doc.trl,
+    budgetFen: doc.priceFen,
+    modes: doc.modes.length ? doc.modes : null,
+  }
+}
+
+function offerOfDoc(doc: SearchDoc): Offer {
+  return {
+    titleTerms: new Set(segment(`${doc.title} ${doc.keywords.join(' ')}`)),
+    bodyTerms: new Set(segment(doc.body)),
+    keywords: doc.keywords,
+    field: doc.field,
+    industry: doc.industry,
+    trl: doc.trl,
+    priceFen: doc.priceFen,
+    modes: doc.modes,
+  }
+}
+
+function offerOfRow(row: Row): Offer {
+  return {
+    titleTerms: new Set(segment(`${row.title} ${(row.keywords as string[]).join(' ')}`)),
+    bodyTerms: new Set(segment(String(row.summary ?? ''))),
+    keywords: row.keywords,
+    field: (row.field as string) ?? null,
+    industry: (row.industry as string) ?? null,
+    trl: (row.trl as number) ?? null,
+    priceFen: row.askingPriceFen === null || row.askingPriceFen === undefined ? null : Number(row.askingPriceFen as bigint),
+    modes: (row.transferModes as TransferMode[]) ?? null,
+  }
+}
+
+const yuan = (fen: number) => {
+  const y = fen / 100
+  return y >= 100_000_000 ? `${+(y / 100_000_000).toFixed(2)}亿` : y >= 10_000 ? `${+(y / 10_000).toFixed(1)}万` : `${y}`
+}
+
+function reasonText(t: ReturnType<typeof translator>, r: Reason): string {
+  const p = r.params
+  const names = (table: Record<string, string>, v: string | number) => table[String(v)] ?? String(v)
+  switch (r.code) {
+    case 'field':
+      return t(r.fit ? 'match.reason.field.fit' : 'match.reason.field.misfit', { offer: names(TECH_FIELDS, p.offer!), need: names(TECH_FIELDS, p.need!) })
+    case 'industry':
+      return t(r.fit ? 'match.reason.industry.fit' : 'match.reason.industry.misfit', { offer: names(INDUSTRIES, p.offer!), need: names(INDUSTRIES, p.need!) })
+    case 'price':
+      return t(r.fit ? 'match.reason.price.fit' : 'match.reason.price.misfit', { offer: yuan(Number(p.offer)), need: yuan(Number(p.need)) })
+    case 'modes':
+      return t(r.fit ? 'match.reason.modes.fit' : 'match.reason.modes.misfit', {
+        modes: String(p.modes).split(',').map((m) => names(TRANSFER_MODES, m)).join('、'),
+      })
+    case 'trl':
+      return t(r.fit ? 'match.reason.trl.fit' : 'match.reason.trl.misfit', p)
+    default:
+      return t(`match.reason.${r.code}`, p)
+  }
+}
+
+/** Whether the confidential parts of a source were used: only for those who may see them. */
+export { canSeeConfidential }

@@ -1,0 +1,21 @@
+/** Search and matching. */
+export const searchZhCN = {
+  'err.kind': '无效的类别',
+  'err.priceBucket': '无效的价格区间',
+  'err.facet': '未知的筛选项：{name}',
+  'err.ambiguousId': '该编号对应多条信息，请使用平台内的 ID',
+  'match.reason.terms': '共同技术要点：{terms}',
+  'match.reason.synonyms': '同义表述：{terms}',
+  'match.reason.keywords': '关键词一致：{keywords}',
+  'match.reason.missing': '未涉及：{terms}',
+  'match.reason.field.fit': '技术领域一致（{offer}）',
+  'match.reason.field.misfit': '技术领域不同：{offer} / 需求为 {need}',
+  'match.reason.industry.fit': '所属产业一致（{offer}）',
+  'match.reason.industry.misfit': '所属产业不同：{offer} / 需求为 {need}',
+  'match.reason.trl.fit': '成熟度 TRL {offer}，满足 TRL ≥ {need} 的要求',
+  'match.reason.trl.misfit': '成熟度 TRL {offer}，低于要求的 TRL {need}',
+  'match.reason.price.fit': '报价 {offer} 元，在预算 {need} 元以内',
+  'match.reason.price.misfit': '报价 {offer} 元，超出预算 {need} 元',
+  'match.reason.modes.fit': '合作方式相符：{modes}',
+  'match.reason.modes.misfit': '合作方式不符：对方提供 {modes}',
+} as const
