@@ -1,7 +1,10 @@
 import { remindStaleListing } from '~/domain/listings/reminders.server'
+import { recomputeMatches } from '~/domain/matching/stored.server'
 import { registerOutboxHandler } from './outbox.server'
 
 /** Every outbox topic and what runs it. */
 export function registerOutboxHandlers() {
   registerOutboxHandler('listing.stale', remindStaleListing)
+  registerOutboxHandler('match.recompute', recomputeMatches)
+  registerOutboxHandler('search.sync', async (payload) => (await import('~/domain/search/sync.server')).handleSearchSync(payload))
 }

@@ -72,3 +72,23 @@ describe('matchListing', () => {
     await expect(matchListing({ actor: enterprise, kind: 'demand', id: ids.need! })).resolves.toBeTruthy()
   })
 })
+
+describe('stored matches', () => {
+  it('are recomputed through the outbox when a listing changes, and read from both sides', async () => {
+    const { registerOutboxHandlers } = await import('~/domain/events/handlers.server')
+    const { drainOutbox } = await import('~/domain/events/outbox.server')
+    const { storedMatches, matchesForViewer } = await import('./stored.server')
+    registerOutboxHandlers()
+    while ((await drainOutbox(50)).done > 0) {
+      // until the queue is empty
+    }
+    const forDemand = await storedMatches({ kind: 'demand', id: ids.need! })
+    expect(forDemand?.matches[0]?.listing.id).toBe(ids.xray)
+    const forAchievement = await storedMatches({ kind: 'achievement', id: ids.xray! })
+    expect(forAchievement?.matches.map((m) => m.listing.id)).toContain(ids.need)
+    await expect(matchesForViewer({ actor: other, kind: 'demand', id: ids.need! })).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    const viewed = await matchesForViewer({ actor: broker, kind: 'demand', id: ids.need!, locale: 'en' })
+    expect(viewed.computedAt).not.toBeNull()
+    expect(viewed.matches[0]!.reasons.some((r) => /Shared technical points|Same thing in other words/.test(r.text))).toBe(true)
+  })
+})

@@ -2,7 +2,7 @@ import type { TransferMode } from '~/generated/prisma/enums'
 import { AppError } from '~/domain/errors'
 import { INDUSTRIES, TECH_FIELDS, TRANSFER_MODES } from '~/domain/listings/classifications'
 import type { ListingKind } from '~/domain/listings/kinds'
-import { canSeeConfidential, delegate, isOwner } from '~/domain/listings/listings.server'
+import { delegate, isOwner } from '~/domain/listings/listings.server'
 import type { Actor } from '~/domain/users/accounts.server'
 import { can } from '~/domain/users/permissions'
 import { translator, type Locale } from '~/i18n/i18n'
@@ -193,7 +193,7 @@ const yuan = (fen: number) => {
   return y >= 100_000_000 ? `${+(y / 100_000_000).toFixed(2)}亿` : y >= 10_000 ? `${+(y / 10_000).toFixed(1)}万` : `${y}`
 }
 
-function reasonText(t: ReturnType<typeof translator>, r: Reason): string {
+export function reasonText(t: ReturnType<typeof translator>, r: Reason): string {
   const p = r.params
   const names = (table: Record<string, string>, v: string | number) => table[String(v)] ?? String(v)
   switch (r.code) {
@@ -213,6 +213,3 @@ function reasonText(t: ReturnType<typeof translator>, r: Reason): string {
       return t(`match.reason.${r.code}`, p)
   }
 }
-
-/** Whether the confidential parts of a source were used: only for those who may see them. */
-export { canSeeConfidential }

@@ -83,7 +83,8 @@ export function searchDocFor(kind: ListingKind, row: ListingRow): SearchDoc {
 /**
  * Brings a listing's search document in line with the listing, inside the caller's
  * transaction: published listings are indexed, all others removed. With Meilisearch, the
- * same change is queued for it through the outbox, so an outage there loses nothing.
+ * same change is queued for it through the outbox, so an outage there loses nothing; so is
+ * the recomputation of the listing's matches.
  */
 export async function syncSearchDocument(tx: Tx, kind: ListingKind, listingId: string) {
   const row = (await (tx[kind] as unknown as { findUnique(args: object): Promise<ListingRow | null> }).findUnique({
@@ -93,6 +94,7 @@ export async function syncSearchDocument(tx: Tx, kind: ListingKind, listingId: s
   if (row?.status === 'PUBLISHED') await writeSearchDocuments(tx, [searchDocFor(kind, row)])
   else await removeSearchDocuments(tx, [docId(kind, listingId)])
   if (getEnv().KZ_SEARCH === 'meilisearch') await enqueue(tx, 'search.sync', { kind, id: listingId })
+  await enqueue(tx, 'match.recompute', { kind, id: listingId })
 }
 
 /** Reads a listing's document as the indexes should hold it now (null: not published). */
