@@ -10,7 +10,8 @@ import { prisma } from '~/infra/db/client.server'
 import type { SearchDoc, SearchEngine } from '~/infra/search/engine'
 import { getSearchEngines } from '~/infra/search/engines.server'
 import { queryConcepts, segment } from '~/infra/search/text.server'
-import { rerank, type Need, type Offer, type Reason } from './rerank'
+import { corpusStats, type CorpusStats } from './corpus.server'
+import { keepListed, rerank, type Need, type Offer, type Reason } from './rerank'
 
 /**
  * Matching: candidates from the search engine, then the re-ranker, which decides. Below the
@@ -74,9 +75,10 @@ export async function matchListing({
   }
   const search = engine ?? (await getSearchEngines()).primary
   const target = MATCH_TARGET[kind]
-  const need = kind === 'achievement' ? null : needOf(kind, row)
+  const stats = await corpusStats(target)
+  const need = kind === 'achievement' ? null : needOf(kind, row, stats)
   const query = kind === 'achievement' ? textOfAchievement(row) : textOfNeed(kind, row)
-  const { concepts } = queryConcepts(query, { maxConcepts: 10 })
+  const concepts = informativeConcepts(query, stats)
   const response = await search.search({
     concepts,
     mode: 'any',
@@ -87,17 +89,7 @@ export async function matchListing({
     limit: CANDIDATES,
   })
   const t = translator(locale)
-  const scored = response.hits
-    .map(({ doc }) => {
-      const result =
-        kind === 'achievement'
-          ? rerank(needOfDoc(doc), offerOfRow(row))
-          : rerank(need!, offerOfDoc(doc))
-      return { doc, ...result }
-    })
-    .filter((s) => s.confidence !== 'none')
-    .sort((a, b) => b.score - a.score)
-    .slice(0, limit)
+  const scored = keepListed(rankCandidates(kind, row, response.hits.map((h) => h.doc), stats, need)).slice(0, limit)
   const externalIds = await externalIdsOf(target, scored.map((s) => s.doc.listingId))
   return {
     source: { kind, id: row.id, externalId: row.externalId, title: row.title },
@@ -105,11 +97,24 @@ export async function matchListing({
     matches: scored.map((s) => ({
       listing: { kind: target, id: s.doc.listingId, externalId: externalIds.get(s.doc.listingId) ?? null, title: s.doc.title, orgName: s.doc.orgName },
       score: s.score,
-      confidence: s.confidence as 'strong' | 'possible',
+      confidence: s.confidence === 'strong' ? 'strong' : 'possible',
       reasons: s.reasons.map((r) => ({ ...r, text: reasonText(t, r) })),
     })),
     engine: search.name,
   }
+}
+
+/** Every candidate re-ranked, best first, including those below the threshold (calibration). */
+export function rankCandidates(kind: ListingKind, row: Row, docs: SearchDoc[], stats: CorpusStats, need: Need | null) {
+  return docs
+    .map((doc) => {
+      const result =
+        kind === 'achievement'
+          ? rerank(needOfDoc(doc, stats), offerOfRow(row), { avgLength: stats.avgLength })
+          : rerank(need!, offerOfDoc(doc), { avgLength: stats.avgLength })
+      return { doc, ...result }
+    })
+    .sort((a, b) => b.score - a.score)
 }
 
 async function externalIdsOf(kind: ListingKind, ids: string[]) {
@@ -133,13 +138,30 @@ function textOfAchievement(row: Row): string {
   return [row.title, row.title, row.summary, (row.keywords as string[]).join(' ')].filter((p): p is string => typeof p === 'string').join('\n')
 }
 
-function conceptsWithWeights(text: string) {
-  return queryConcepts(text, { maxConcepts: 10 }).concepts.map((c) => ({ term: c.term, alternatives: c.alternatives, weight: c.informativeness }))
+const MAX_CONCEPTS = 10
+
+/**
+ * The concepts that can tell the candidates apart: those some listing of the target kind
+ * uses (a word no achievement uses cannot rank achievements), weighted by how rare they are
+ * there, the rarest first.
+ */
+export function informativeConcepts(text: string, stats: CorpusStats) {
+  return queryConcepts(text, { maxConcepts: 40 })
+    .concepts.map((c) => {
+      const used = [c.term, ...c.alternatives].filter((t) => (stats.df.get(t) ?? 0) > 0)
+      const weight = used.length ? Math.max(...used.map((t) => stats.idf(t) * (t === c.term ? 1 : 0.8))) : 0
+      return { term: c.term, alternatives: c.alternatives, weight }
+    })
+    .filter((c) => c.weight > 0)
+    .sort((a, b) => b.weight - a.weight)
+    .slice(0, MAX_CONCEPTS)
 }
 
-function needOf(kind: ListingKind, row: Row): Need {
+export { needOf as needOfForCalibration }
+
+function needOf(kind: ListingKind, row: Row, stats: CorpusStats): Need {
   return {
-    concepts: conceptsWithWeights(textOfNeed(kind, row)),
+    concepts: informativeConcepts(textOfNeed(kind, row), stats),
     keywords: row.keywords,
     field: (row.field as string | null) ?? null,
     industry: ((kind === 'scenario' ? row.sector : row.industry) as string | null) ?? null,
@@ -150,9 +172,9 @@ function needOf(kind: ListingKind, row: Row): Need {
 }
 
 /** A demand seen through its search document: public text only, as any viewer may see it. */
-function needOfDoc(doc: SearchDoc): Need {
+function needOfDoc(doc: SearchDoc, stats: CorpusStats): Need {
   return {
-    concepts: conceptsWithWeights(`${doc.title}\n${doc.title}\n${doc.body}\n${doc.keywords.join(' ')}`),
+    concepts: informativeConcepts(`${doc.title}\n${doc.title}\n${doc.body}\n${doc.keywords.join(' ')}`, stats),
     keywords: doc.keywords,
     field: doc.field,
     industry: doc.industry,
@@ -162,10 +184,18 @@ function needOfDoc(doc: SearchDoc): Need {
   }
 }
 
+function termCounts(text: string) {
+  const terms = segment(text)
+  const tf = new Map<string, number>()
+  for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1)
+  return { tf, length: terms.length }
+}
+
 function offerOfDoc(doc: SearchDoc): Offer {
+  const head = `${doc.title} ${doc.keywords.join(' ')}`
   return {
-    titleTerms: new Set(segment(`${doc.title} ${doc.keywords.join(' ')}`)),
-    bodyTerms: new Set(segment(doc.body)),
+    titleTerms: new Set(segment(head)),
+    ...termCounts(`${head}\n${doc.body}`),
     keywords: doc.keywords,
     field: doc.field,
     industry: doc.industry,
@@ -176,9 +206,10 @@ function offerOfDoc(doc: SearchDoc): Offer {
 }
 
 function offerOfRow(row: Row): Offer {
+  const head = `${row.title} ${(row.keywords as string[]).join(' ')}`
   return {
-    titleTerms: new Set(segment(`${row.title} ${(row.keywords as string[]).join(' ')}`)),
-    bodyTerms: new Set(segment(String(row.summary ?? ''))),
+    titleTerms: new Set(segment(head)),
+    ...termCounts(`${head}\n${String(row.summary ?? '')}`),
     keywords: row.keywords,
     field: (row.field as string) ?? null,
     industry: (row.industry as string) ?? null,

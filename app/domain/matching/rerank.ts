@@ -16,9 +16,11 @@ export interface Need {
 }
 
 export interface Offer {
-  /** Terms of the offer's title and keywords (they count double) and of its body. */
+  /** Terms of the offer's title and keywords, and how often each term occurs in all its text. */
   titleTerms: Set<string>
-  bodyTerms: Set<string>
+  tf: Map<string, number>
+  /** Number of terms in all its text. */
+  length: number
   keywords: string[]
   field: string | null
   industry: string | null
@@ -46,40 +48,61 @@ export interface Reason {
 
 export interface Scored {
   score: number
+  /** 'none': not good enough to list on its own (see keepListed). */
   confidence: 'strong' | 'possible' | 'none'
   /** Share of the need's (weighted) concepts the offer covers: the heart of relevance. */
   coverage: number
   reasons: Reason[]
 }
 
-export const THRESHOLDS = { strong: 0.6, possible: 0.42, minCoverage: 0.3 }
+/** Calibrated on the evaluation set (bench/match-calibrate.ts, docs/matching-quality.md). */
+export const THRESHOLDS = { strong: 0.55, possible: 0.4, minCoverage: 0.12, companion: 0.25, companionRatio: 0.55 }
+
+/**
+ * Which re-ranked candidates to list: none unless the best clears the bar (then the result
+ * says "no good match"); with it, those close to the best, which are often a second good answer.
+ */
+export function keepListed<T extends Scored>(ranked: T[]): T[] {
+  const best = ranked[0]
+  if (!best || best.confidence === 'none') return []
+  const floor = Math.max(THRESHOLDS.companion, best.score * THRESHOLDS.companionRatio)
+  return ranked.filter((c) => c.coverage >= THRESHOLDS.minCoverage && c.score >= floor)
+}
 
 const WEIGHTS = { text: 0.6, keywords: 0.1, field: 0.08, industry: 0.08, trl: 0.06, price: 0.04, modes: 0.04 }
 
-export function rerank(need: Need, offer: Offer): Scored {
+// BM25's term-frequency saturation: the second mention of a term says less than the first.
+const K1 = 1.2
+const B = 0.75
+
+export function rerank(need: Need, offer: Offer, { avgLength = offer.length }: { avgLength?: number } = {}): Scored {
   const reasons: Reason[] = []
-  const all = new Set([...offer.titleTerms, ...offer.bodyTerms])
   let covered = 0
   let total = 0
   const matched: string[] = []
   const viaSynonym: string[] = []
   const missing: string[] = []
+  const norm = K1 * (1 - B + (B * offer.length) / Math.max(avgLength, 1))
   for (const concept of need.concepts) {
     total += concept.weight
     const inTitle = offer.titleTerms.has(concept.term) || concept.alternatives.some((a) => offer.titleTerms.has(a))
-    if (all.has(concept.term)) {
-      covered += concept.weight * (inTitle ? 1 : 0.85)
-      matched.push(concept.term)
-      continue
-    }
-    const alt = concept.alternatives.find((a) => all.has(a))
-    if (alt) {
+    let tf = offer.tf.get(concept.term) ?? 0
+    let evidence = 1
+    if (tf === 0) {
       // A part of a compound (机床 for 数控机床) or a synonym (CNC) is good evidence, not as good.
-      covered += concept.weight * (inTitle ? 0.8 : 0.65)
+      const alt = concept.alternatives.find((a) => (offer.tf.get(a) ?? 0) > 0)
+      if (!alt) {
+        missing.push(concept.term)
+        continue
+      }
+      tf = offer.tf.get(alt)!
+      evidence = 0.7
       viaSynonym.push(`${alt}≈${concept.term}`)
-      continue
+    } else {
+      matched.push(concept.term)
     }
-    missing.push(concept.term)
+    const saturation = (tf * (K1 + 1)) / (tf + norm) / (K1 + 1)
+    covered += concept.weight * evidence * (0.6 + 0.4 * saturation) * (inTitle ? 1 : 0.85)
   }
   const coverage = total > 0 ? covered / total : 0
   if (matched.length) reasons.push({ code: 'terms', fit: true, params: { terms: matched.slice(0, 6).join('、') } })
@@ -130,5 +153,6 @@ export function rerank(need: Need, offer: Offer): Scored {
   const rounded = Math.round(Math.min(1, Math.max(0, score)) * 1000) / 1000
   const confidence =
     coverage < THRESHOLDS.minCoverage ? 'none' : rounded >= THRESHOLDS.strong ? 'strong' : rounded >= THRESHOLDS.possible ? 'possible' : 'none'
+  // Listed beside a better match, a candidate under the bar is still a possibility.
   return { score: rounded, confidence, coverage, reasons }
 }

@@ -1,0 +1,55 @@
+import type { ListingKind } from '~/domain/listings/kinds'
+import { prisma } from '~/infra/db/client.server'
+
+/**
+ * How common each term is among the published listings of a kind: the document frequencies
+ * that make a term informative here (a shop-floor word no achievement uses cannot tell
+ * achievements apart, however rare it is in general Chinese). Cached for a few minutes.
+ */
+export interface CorpusStats {
+  docs: number
+  df: Map<string, number>
+  avgLength: number
+  idf(term: string): number
+}
+
+const TTL_MS = 5 * 60 * 1000
+const cache = new Map<ListingKind, { at: number; stats: Promise<CorpusStats> }>()
+
+export function corpusStats(kind: ListingKind): Promise<CorpusStats> {
+  const hit = cache.get(kind)
+  if (hit && Date.now() - hit.at < TTL_MS) return hit.stats
+  const stats = load(kind).catch((error) => {
+    cache.delete(kind)
+    throw error
+  })
+  cache.set(kind, { at: Date.now(), stats })
+  return stats
+}
+
+/** Tests and benchmarks that change the corpus start afresh. */
+export function forgetCorpusStats() {
+  cache.clear()
+}
+
+async function load(kind: ListingKind): Promise<CorpusStats> {
+  const db = await prisma()
+  // The kind is one of three fixed words, never user input: safe inside the inner query text.
+  const inner = `SELECT terms FROM "SearchDocument" WHERE kind = '${kind.replace(/[^a-z]/g, '')}'`
+  const rows = await db.$queryRawUnsafe<{ word: string; ndoc: number }[]>(`SELECT word, ndoc::int AS ndoc FROM ts_stat($1)`, inner)
+  const [{ docs, avg }] = await db.$queryRawUnsafe<{ docs: number; avg: number | null }[]>(
+    `SELECT count(*)::int AS docs, avg(length(terms))::float8 AS avg FROM "SearchDocument" WHERE kind = $1`,
+    kind,
+  )
+  const df = new Map(rows.map((r) => [r.word, Number(r.ndoc)]))
+  const n = Number(docs)
+  return {
+    docs: n,
+    df,
+    avgLength: Number(avg ?? 1) || 1,
+    idf: (term) => {
+      const d = df.get(term) ?? 0
+      return Math.log(1 + (n - d + 0.5) / (d + 0.5))
+    },
+  }
+}

@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto'
+import type { OrgKind } from '~/generated/prisma/enums'
+import type { ListingKind } from '~/domain/listings/kinds'
+import { stageForTrl } from '~/domain/listings/schemas'
+import { currentSearchDoc, syncSearchDocument } from '~/domain/search/documents.server'
+import { openDatabase, setDb, type Database } from '~/infra/db/client.server'
+import { migrate } from '~/infra/db/migrate.server'
+import { resetEnv } from '~/infra/env.server'
+import type { SearchDoc } from '~/infra/search/engine'
+import { loadEvalSet, type EvalSet } from './eval-set'
+
+/**
+ * Puts the evaluation set into a database as published listings, the way an import by the
+ * bureau would: owner organisations (verified), listings with source 'eval' and the fixture id
+ * as externalId, and each listing's search document written in the transaction that writes it.
+ */
+
+export const EVAL_SOURCE = 'eval'
+/** 永川区: where the fictional owners sit. */
+const REGION = '500118'
+
+export interface LoadedEval {
+  set: EvalSet
+  db: Database
+  /** Fixture id (A001, D01) → listing id. */
+  listingIds: Map<string, string>
+  /** Listing id → fixture id. */
+  fixtureIds: Map<string, string>
+}
+
+/**
+ * A fresh in-memory PGlite database, migrated, and made the process's database (domain
+ * functions use it). Outside tests a missing SESSION_SECRET would make the environment write a
+ * development secret into the data directory: a throwaway one is set instead.
+ */
+export async function openEvalDatabase(): Promise<Database> {
+  if (!process.env.SESSION_SECRET) {
+    process.env.SESSION_SECRET = randomBytes(32).toString('base64url')
+    resetEnv()
+  }
+  // PGlite learns the array types (such as "TransferMode"[]) when it starts: in the database
+  // that ran the migrations, binding an enum array fails ("malformed array literal"). Reopening
+  // a dump of the migrated database, as the test setup does, starts it with the types known.
+  const fresh = await openDatabase({ mode: 'pglite', dataDir: null })
+  await migrate(fresh.raw)
+  const dump = await fresh.dump!()
+  await fresh.close()
+  const db = await openDatabase({ mode: 'pglite', dataDir: null, loadDataDir: dump })
+  setDb(db)
+  return db
+}
+
+/** Writes the set into `db` (see above); `db` should be empty. */
+export async function loadEvalData(db: Database, set: EvalSet = loadEvalSet()): Promise<LoadedEval> {
+  const prisma = db.prisma
+  const orgIds = new Map<string, string>()
+  const names = [
+    ...set.achievements.map((a) => ({ name: a.owner, fallback: 'OTHER' as OrgKind })),
+    ...set.demands.map((d) => ({ name: d.enterprise, fallback: 'ENTERPRISE' as OrgKind })),
+  ]
+  for (const { name, fallback } of names) {
+    if (orgIds.has(name)) continue
+    const org = await prisma.organization.create({
+      data: {
+        kind: orgKindOf(name, fallback),
+        name,
+        regionCode: REGION,
+        verified: true,
+        verifiedAt: new Date(),
+        invitationCode: `eval-${randomBytes(8).toString('hex')}`,
+        source: EVAL_SOURCE,
+        externalId: `org-${orgIds.size + 1}`,
+      },
+      select: { id: true },
+    })
+    orgIds.set(name, org.id)
+  }
+
+  const listingIds = new Map<string, string>()
+  const publishedAt = new Date()
+  const write = async (kind: ListingKind, fixtureId: string, data: Record<string, unknown>) => {
+    const id = await prisma.$transaction(async (tx) => {
+      const row = await (tx[kind] as unknown as { create(args: object): Promise<{ id: string }> }).create({
+        data: { ...data, status: 'PUBLISHED', publishedAt, refreshedAt: publishedAt, source: EVAL_SOURCE, externalId: fixtureId },
+        select: { id: true },
+      })
+      await syncSearchDocument(tx, kind, row.id)
+      return row.id
+    })
+    listingIds.set(fixtureId, id)
+  }
+
+  for (const { id, owner, input: a } of set.achievements) {
+    await write('achievement', id, {
+      orgId: orgIds.get(owner)!,
+      title: a.title,
+      summary: a.summary,
+      field: a.field,
+      industry: a.industry,
+      keywords: a.keywords,
+      trl: a.trl,
+      stage: a.stage ?? stageForTrl(a.trl),
+      ipType: a.ipType ?? null,
+      ipNumbers: a.ipNumbers,
+      ipStatus: a.ipStatus ?? null,
+      transferModes: a.transferModes,
+      askingPriceFen: a.askingPrice === null ? null : BigInt(a.askingPrice),
+      confidentialDetails: a.confidentialDetails ?? null,
+    })
+  }
+  for (const { id, enterprise, input: d } of set.demands) {
+    await write('demand', id, {
+      orgId: orgIds.get(enterprise)!,
+      title: d.title,
+      description: d.description,
+      currentSituation: d.currentSituation ?? null,
+      targetIndicators: d.targetIndicators ?? null,
+      constraints: d.constraints ?? null,
+      field: d.field,
+      industry: d.industry,
+      keywords: d.keywords,
+      trlMin: d.trlMin ?? null,
+      budgetFen: d.budget === null ? null : BigInt(d.budget),
+      deadline: d.deadline ? new Date(`${d.deadline}T00:00:00Z`) : null,
+      cooperationModes: d.cooperationModes,
+      confidential: d.confidential,
+    })
+  }
+  return { set, db, listingIds, fixtureIds: new Map([...listingIds].map(([fixture, listing]) => [listing, fixture])) }
+}
+
+/** The search documents of every loaded listing, to feed an engine that is not the database. */
+export async function evalSearchDocs(loaded: LoadedEval): Promise<SearchDoc[]> {
+  const docs: SearchDoc[] = []
+  for (const [fixtureId, listingId] of loaded.listingIds) {
+    const doc = await currentSearchDoc(loaded.db.prisma, fixtureId.startsWith('A') ? 'achievement' : 'demand', listingId)
+    if (doc) docs.push(doc)
+  }
+  return docs
+}
+
+function orgKindOf(name: string, fallback: OrgKind): OrgKind {
+  if (/大学|学院/.test(name)) return 'UNIVERSITY'
+  if (/研究院|研究所|中心/.test(name)) return 'INSTITUTE'
+  return fallback
+}
