@@ -51,7 +51,7 @@ for (const minScore of [0.3, 0.35, 0.4, 0.42, 0.45, 0.5, 0.55]) {
     let correct = 0
     for (const d of perDemand) {
       const kept = d.cands.filter((c) => c.score >= minScore && c.coverage >= minCov).slice(0, 10)
-      if (d.good) ndcg += ndcgAt(10, kept.map((c) => c.fixture), d.grades)
+      if (d.good) ndcg += ndcgAt(10, kept.map((c) => c.fixture), d.grades) ?? 0
       if ((kept.length === 0) === !d.good) correct++
     }
     const goods = perDemand.filter((d) => d.good).length
