@@ -12,8 +12,12 @@ import {
   useRouteLoaderData,
 } from 'react-router'
 import type { Route } from './+types/root'
+import { CREATE_PERMISSION, LISTING_KINDS } from '~/domain/listings/kinds'
+import { canReview, reviewCounts } from '~/domain/listings/listings.server'
+import { AppError } from '~/domain/errors'
 import { can } from '~/domain/users/permissions'
 import { DEFAULT_LOCALE, localeFromRequest, translator, useT, type Locale } from '~/i18n/i18n'
+import { apiErrorResponse } from '~/infra/http/api.server'
 import { getUser, loadAuth } from '~/infra/http/auth.server'
 import { authContext } from '~/infra/http/context'
 import { readFlash } from '~/infra/http/cookies.server'
@@ -26,9 +30,11 @@ const sameOriginMiddleware: Route.MiddlewareFunction = async ({ request }) => {
   const origin = request.headers.get('Origin')
   const host = request.headers.get('Host') ?? new URL(request.url).host
   const crossSite = origin
-    ? origin === 'null' || new URL(origin).host !== host
+    ? !URL.canParse(origin) || new URL(origin).host !== host
     : request.headers.get('Sec-Fetch-Site') === 'cross-site'
   if (crossSite) {
+    // The JSON API answers every error in its own JSON shape.
+    if (new URL(request.url).pathname.startsWith('/api/')) throw apiErrorResponse(request, new AppError('FORBIDDEN', 'err.crossSite'))
     const t = translator(localeFromRequest(request))
     throw new Response(t('err.crossSite'), { status: 403 })
   }
@@ -43,12 +49,22 @@ export const middleware: Route.MiddlewareFunction[] = [sameOriginMiddleware, aut
 export async function loader({ request, context }: Route.LoaderArgs) {
   const user = getUser(context)
   const { flash, clear } = await readFlash(request)
+  // Three indexed counts for reviewers only: cheap enough for the header badge on every page.
+  const pending = user && canReview(user) ? Object.values(await reviewCounts({ actor: user })).reduce((a, b) => a + b, 0) : 0
   return data(
     {
       locale: localeFromRequest(request),
       flash,
       user: user
-        ? { name: user.name, role: user.role, orgName: user.org?.name ?? null }
+        ? {
+            name: user.name,
+            role: user.role,
+            orgName: user.org?.name ?? null,
+            canPost: !!user.orgId && LISTING_KINDS.some((k) => can(user.role, CREATE_PERMISSION[k])),
+            canReview: canReview(user),
+            canContracts: !!user.orgId || can(user.role, 'contract:read-all'),
+            pendingReviews: pending,
+          }
         : null,
     },
     clear ? { headers: { 'Set-Cookie': clear } } : undefined,
@@ -102,14 +118,44 @@ function Header() {
           <span className="text-xl font-bold text-sky-800">{t('app.name')}</span>
           <span className="hidden text-xs text-slate-500 sm:inline">{t('app.tagline')}</span>
         </Link>
-        <nav aria-label={t('nav.main')} className="flex flex-1 flex-wrap items-center gap-1">
+        <nav aria-label={t('nav.main')} className="order-last -mx-4 flex w-full items-center gap-1 overflow-x-auto px-4 whitespace-nowrap md:order-none md:mx-0 md:w-auto md:flex-1 md:flex-wrap md:px-0">
+          <NavLink to="/achievements" className={navClass}>
+            {t('nav.achievements')}
+          </NavLink>
+          <NavLink to="/demands" className={navClass}>
+            {t('nav.demands')}
+          </NavLink>
+          <NavLink to="/scenarios" className={navClass}>
+            {t('nav.scenarios')}
+          </NavLink>
+          {user?.canPost ? (
+            <NavLink to="/my/listings" className={navClass}>
+              {t('nav.myListings')}
+            </NavLink>
+          ) : null}
+          {user?.canReview ? (
+            <NavLink to="/review" className={navClass}>
+              {t('nav.review')}
+              {user.pendingReviews ? (
+                <span className="ml-1.5 rounded-full bg-amber-500 px-1.5 py-0.5 text-xs font-semibold text-white tabular-nums">
+                  <span aria-hidden="true">{user.pendingReviews}</span>
+                  <span className="sr-only">{t('nav.reviewPending', { count: user.pendingReviews })}</span>
+                </span>
+              ) : null}
+            </NavLink>
+          ) : null}
+          {user?.canContracts ? (
+            <NavLink to="/contracts" className={navClass}>
+              {t('nav.contracts')}
+            </NavLink>
+          ) : null}
           {user && can(user.role, 'org:verify') ? (
             <NavLink to="/admin/orgs" className={navClass}>
               {t('nav.verifyOrgs')}
             </NavLink>
           ) : null}
         </nav>
-        <div className="flex items-center gap-2">
+        <div className="ml-auto flex items-center gap-2">
           <Form method="post" action="/lang">
             <input type="hidden" name="locale" value={root?.locale === 'en' ? 'zh-CN' : 'en'} />
             <input type="hidden" name="redirectTo" value={here} />

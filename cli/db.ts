@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { getDb } from '~/infra/db/client.server'
 import { migrationStatus, readMigrations } from '~/infra/db/migrate.server'
+import { CommandFailed } from './main'
 
 export function registerDbCommands(program: Command) {
   const db = program.command('db').description('database migrations')
@@ -29,6 +30,7 @@ export function registerDbCommands(program: Command) {
       for (const s of states) console.log(`${s.state.padEnd(8)} ${s.name}`)
       const problems = states.filter((s) => s.state !== 'applied')
       console.log(problems.length ? `${problems.length} migration(s) need attention` : 'Database schema is up to date!')
-      if (problems.length) process.exitCode = 1
+      // Thrown, not process.exitCode: bin/kezhuan.js sets the exit code from main's answer.
+      if (problems.length) throw new CommandFailed(1)
     })
 }

@@ -4,6 +4,10 @@ import { isAppError } from '~/domain/errors'
 import { EnvError } from '~/infra/env.server'
 import { DatabaseInUseError } from '~/infra/db/client.server'
 import { registerDbCommands } from './db'
+import { registerExportCommand } from './export'
+import { registerImportCommand } from './import'
+import { registerMatchCommand } from './match'
+import { registerSearchCommands } from './search'
 import { registerSeedCommand } from './seed'
 import { registerUserCommands } from './users'
 
@@ -19,17 +23,32 @@ export function buildProgram() {
   registerUserCommands(program)
   registerDbCommands(program)
   registerSeedCommand(program)
+  registerImportCommand(program)
+  registerExportCommand(program)
+  registerMatchCommand(program)
+  registerSearchCommands(program)
   return program
 }
 
-/** Runs the command line and returns the exit code; the database is closed afterwards. */
-export async function main(argv: string[]): Promise<number> {
+/** Thrown by a command that has already reported a problem: only sets the exit code. */
+export class CommandFailed extends Error {
+  constructor(readonly exitCode = 1) {
+    super(`exit code ${exitCode}`)
+  }
+}
+
+/**
+ * Runs the command line and returns the exit code; the database is closed afterwards, unless
+ * `keepDb` (tests, which hand the process a database of their own with setDb).
+ */
+export async function main(argv: string[], { keepDb = false }: { keepDb?: boolean } = {}): Promise<number> {
   const program = buildProgram()
   try {
     await program.parseAsync(argv)
     return 0
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2
+    if (error instanceof CommandFailed) return error.exitCode
     if (error instanceof UsageError) {
       console.error(`error: ${error.message}`)
       return 2
@@ -50,7 +69,9 @@ export async function main(argv: string[]): Promise<number> {
     console.error(error)
     return 1
   } finally {
-    const { closeDb } = await import('~/infra/db/client.server')
-    await closeDb()
+    if (!keepDb) {
+      const { closeDb } = await import('~/infra/db/client.server')
+      await closeDb()
+    }
   }
 }

@@ -2,14 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { OrgKind, Role } from '~/generated/prisma/enums'
+import type { ReasonCode } from '~/domain/matching/rerank'
 import { creditCodeProblem, withCheckCharacter, type CreditCodeProblem } from '~/domain/orgs/credit-code'
-import { en } from './en'
-import { translator } from './i18n'
-import { zhCN } from './zh-CN'
+import { CATALOGUES, LOCALES, translator } from './i18n'
 
 const APP = path.resolve(import.meta.dirname, '..')
-const catalogues = { 'zh-CN': zhCN as Record<string, string>, en: en as Record<string, string> }
-const KEYS = new Set(Object.keys(zhCN))
+const I18N = import.meta.dirname
+const catalogues = CATALOGUES
+const KEYS = new Set(Object.keys(CATALOGUES['zh-CN']))
 // The first segment of every key: app, nav, err, orgKind, …
 const NAMESPACES = [...new Set([...KEYS].map((k) => k.split('.')[0]!))]
 
@@ -45,7 +45,8 @@ function templateKeys(list: string[]) {
   const found: { pattern: string; where: string }[] = []
   for (const f of list) {
     for (const m of source(f).matchAll(/`((?:[A-Za-z]+\.)[^`]*\$\{[^`]*)`/g)) {
-      const pattern = m[1]!.replace(/\$\{[^}]*\}/g, '*')
+      // Parameters after `?` (`err.tooLong?max=${n}`) are not part of the key.
+      const pattern = m[1]!.replace(/\$\{[^}]*\}/g, '*').split('?')[0]!
       if (NAMESPACES.includes(pattern.split('.')[0]!)) found.push({ pattern, where: rel(f) })
     }
   }
@@ -66,6 +67,8 @@ const EXPANSIONS: Record<string, string[]> = {
   'error.*': ERROR_PAGE_STATUSES.map((s) => `error.${s}`),
   'error.*.detail': [403, 404, 500].map((s) => `error.${s}.detail`),
   'err.creditCode.*': CREDIT_CODE_PROBLEMS.map((p) => `err.creditCode.${p}`),
+  // reasonText's default branch: the reason codes without a fit/misfit pair.
+  'match.reason.*': (['terms', 'synonyms', 'keywords', 'missing'] satisfies ReasonCode[]).map((c) => `match.reason.${c}`),
 }
 
 const uiFiles = files(APP, (f) => f.endsWith('.tsx') || (f.startsWith(path.join(APP, 'routes')) && f.endsWith('.ts')) || f.startsWith(path.join(APP, 'infra', 'http')))
@@ -73,10 +76,32 @@ const domainFiles = files(path.join(APP, 'domain'), (f) => f.endsWith('.ts'))
 
 describe('message catalogues', () => {
   it('zh-CN and en have exactly the same keys, none of them empty', () => {
-    expect(Object.keys(en).sort()).toEqual(Object.keys(zhCN).sort())
+    expect(LOCALES).toEqual(['zh-CN', 'en'])
+    expect(Object.keys(catalogues.en).sort()).toEqual(Object.keys(catalogues['zh-CN']).sort())
     for (const [locale, catalogue] of Object.entries(catalogues)) {
       for (const [key, text] of Object.entries(catalogue)) expect(text.trim(), `${locale} ${key}`).not.toBe('')
     }
+  })
+
+  it('each area keeps a zh-CN/en pair with the same keys, and no two areas define one key', async () => {
+    const areas = new Map<string, Record<string, Record<string, string>>>()
+    for (const file of readdirSync(I18N).filter((f) => /^(?:[\w-]+\.)?(?:zh-CN|en)\.ts$/.test(f))) {
+      const [, area = '', locale] = file.match(/^(?:([\w-]+)\.)?(zh-CN|en)\.ts$/)!
+      const module = (await import(/* @vite-ignore */ path.join(I18N, file))) as Record<string, Record<string, string>>
+      const exported = Object.values(module).find((v) => typeof v === 'object' && v !== null)!
+      areas.set(area, { ...areas.get(area), [locale!]: exported })
+    }
+    expect([...areas.keys()]).toContain('')
+    const owner = new Map<string, string>()
+    for (const [area, pair] of areas) {
+      expect(Object.keys(pair).sort(), `area "${area}"`).toEqual(['en', 'zh-CN'])
+      expect(Object.keys(pair.en!).sort(), `area "${area}"`).toEqual(Object.keys(pair['zh-CN']!).sort())
+      for (const key of Object.keys(pair['zh-CN']!)) {
+        expect(owner.get(key), `${key} is defined by area "${owner.get(key)}" and "${area}"`).toBeUndefined()
+        owner.set(key, area)
+      }
+    }
+    expect(owner.size).toBe(KEYS.size)
   })
 
   it('use the same {placeholders} for a key in both languages', () => {
@@ -103,8 +128,11 @@ describe('message catalogues', () => {
     const templates = templateKeys([...uiFiles, ...domainFiles])
     expect(templates.length).toBeGreaterThan(0)
     // A new template needs an entry in EXPANSIONS saying which keys it makes.
-    expect(templates.filter((t) => !(t.pattern in EXPANSIONS))).toEqual([])
-    for (const { pattern } of templates) {
+    // A template with parameters only (`err.x?max=${n}`) names one key.
+    const literal = templates.filter((t) => !t.pattern.includes('*'))
+    expect(missingKeys(literal.map((t) => ({ key: t.pattern, where: t.where })))).toEqual([])
+    expect(templates.filter((t) => t.pattern.includes('*') && !(t.pattern in EXPANSIONS))).toEqual([])
+    for (const { pattern } of templates.filter((t) => t.pattern.includes('*'))) {
       for (const key of EXPANSIONS[pattern]!) expect(KEYS.has(key), `${key} (from \`${pattern}\`)`).toBe(true)
     }
   })

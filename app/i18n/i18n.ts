@@ -1,7 +1,15 @@
 import { useRouteLoaderData } from 'react-router'
+import { apiEn } from './api.en'
+import { apiZhCN } from './api.zh-CN'
+import { contractsEn } from './contracts.en'
+import { contractsZhCN } from './contracts.zh-CN'
 import { en } from './en'
+import { importEn } from './import.en'
+import { importZhCN } from './import.zh-CN'
 import { listingsEn } from './listings.en'
 import { listingsZhCN } from './listings.zh-CN'
+import { searchEn } from './search.en'
+import { searchZhCN } from './search.zh-CN'
 import { zhCN } from './zh-CN'
 
 export const LOCALES = ['zh-CN', 'en'] as const
@@ -11,8 +19,8 @@ export const LOCALE_COOKIE = 'kz_lang'
 
 /** Each area of the app keeps its own pair of catalogues; a test checks that the pairs match. */
 export const CATALOGUES: Record<Locale, Record<string, string>> = {
-  'zh-CN': { ...zhCN, ...listingsZhCN },
-  en: { ...en, ...listingsEn },
+  'zh-CN': { ...zhCN, ...listingsZhCN, ...apiZhCN, ...importZhCN, ...searchZhCN, ...contractsZhCN },
+  en: { ...en, ...listingsEn, ...apiEn, ...importEn, ...searchEn, ...contractsEn },
 }
 
 export function isLocale(value: unknown): value is Locale {

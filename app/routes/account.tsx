@@ -1,6 +1,6 @@
 import { getFormProps, getInputProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
-import { data, Form, redirect, useActionData, useLoaderData } from 'react-router'
+import { data, Form, Link, redirect, useActionData, useLoaderData } from 'react-router'
 import type { Route } from './+types/account'
 import { isAppError } from '~/domain/errors'
 import { getOwnOrganization, rotateInvitationCode } from '~/domain/orgs/orgs.server'
@@ -109,6 +109,13 @@ export default function Account() {
               </Button>
             </Form>
           </div>
+        ) : null}
+        {org && user.isOrgAdmin ? (
+          <p className="mt-6 text-sm">
+            <Link to="/account/api-keys" className="text-sky-700 underline">
+              {t('apiKeys.manage')}
+            </Link>
+          </p>
         ) : null}
         {org ? (
           <div className="mt-6">

@@ -46,7 +46,7 @@ export async function action(args: Route.ActionArgs) {
     throw error
   }
   const flash = await setFlash({ key: intent === 'verify' ? 'orgs.verifiedOk' : 'orgs.unverifiedOk', params: { name } })
-  return redirect(args.request.url.replace(/^[^/]*\/\/[^/]+/, ''), { headers: { 'Set-Cookie': flash } })
+  return redirect(args.url.pathname + args.url.search, { headers: { 'Set-Cookie': flash } })
 }
 
 export default function AdminOrgs() {
@@ -99,7 +99,7 @@ export default function AdminOrgs() {
                   <td className="px-4 py-3 font-mono">{org.creditCode ?? '—'}</td>
                   <td className="px-4 py-3">{org.regionName ?? org.regionCode}</td>
                   <td className="px-4 py-3">{org._count.members}</td>
-                  <td className="px-4 py-3 whitespace-nowrap">{new Date(org.createdAt).toLocaleDateString(locale)}</td>
+                  <td className="px-4 py-3 whitespace-nowrap">{new Date(org.createdAt).toLocaleDateString(locale, { timeZone: 'Asia/Shanghai' })}</td>
                   <td className="px-4 py-3 text-right">
                     <Form method="post">
                       <input type="hidden" name="orgId" value={org.id} />

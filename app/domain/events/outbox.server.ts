@@ -40,17 +40,21 @@ interface Claimed {
 /** Claims and runs up to `limit` due rows. Returns how many succeeded and failed. */
 export async function drainOutbox(limit = 20): Promise<{ done: number; failed: number }> {
   const db = await prisma()
+  // RETURNING comes back in no particular order: sort the claimed rows to run them oldest first.
   const rows = await db.$queryRaw<Claimed[]>`
-    UPDATE "Outbox" SET "lockedAt" = now()
-    WHERE id IN (
-      SELECT id FROM "Outbox"
-      WHERE status = 'PENDING' AND "runAt" <= now()
-        AND ("lockedAt" IS NULL OR "lockedAt" < now() - ${STALE_LOCK_MS} * interval '1 millisecond')
-      ORDER BY "runAt", id
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED
+    WITH claimed AS (
+      UPDATE "Outbox" SET "lockedAt" = now()
+      WHERE id IN (
+        SELECT id FROM "Outbox"
+        WHERE status = 'PENDING' AND "runAt" <= now()
+          AND ("lockedAt" IS NULL OR "lockedAt" < now() - ${STALE_LOCK_MS} * interval '1 millisecond')
+        ORDER BY "runAt", id
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED
+      )
+      RETURNING id, topic, payload, attempts, "runAt"
     )
-    RETURNING id, topic, payload, attempts`
+    SELECT id, topic, payload, attempts FROM claimed ORDER BY "runAt", id`
   let done = 0
   let failed = 0
   for (const row of rows) {

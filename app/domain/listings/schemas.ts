@@ -57,9 +57,11 @@ export const yuanToFen = z.preprocess(
     }
     return v
   },
-  z.union([
-    z.null(),
-    z.union([z.string(), z.number()]).transform((v, ctx) => {
+  // One branch and .nullable(), not a union with z.null(): zod 4 reports a failed union as
+  // "Invalid input" and drops the messages below, which forms must show.
+  z
+    .union([z.string(), z.number()], { error: msg('err.amount') })
+    .transform((v, ctx) => {
       const text = typeof v === 'number' ? String(v) : v
       if (!/^\d+(\.\d{1,2})?$/.test(text) || !Number.isFinite(Number(text))) {
         ctx.addIssue({ code: 'custom', message: msg(Number(text) < 0 ? 'err.negativeAmount' : 'err.amount') })
@@ -71,8 +73,8 @@ export const yuanToFen = z.preprocess(
       }
       const [whole, frac = ''] = text.split('.')
       return Number(whole) * 100 + Number(frac.padEnd(2, '0'))
-    }),
-  ]),
+    })
+    .nullable(),
 )
 
 /** Today in China (UTC+8), as YYYY-MM-DD. */

@@ -37,7 +37,8 @@ export async function listOrganizations({
     db.organization.findMany({
       where,
       select: orgListSelect,
-      orderBy: verified ? { verifiedAt: 'desc' } : { createdAt: 'asc' },
+      // The id breaks ties, so that pages neither repeat nor skip organisations.
+      orderBy: verified ? [{ verifiedAt: 'desc' }, { id: 'asc' }] : [{ createdAt: 'asc' }, { id: 'asc' }],
       skip: (page - 1) * pageSize,
       take: pageSize,
     }),

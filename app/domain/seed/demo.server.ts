@@ -1,4 +1,14 @@
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { OrgKind, Role } from '~/generated/prisma/enums'
+import { seedDemoContracts } from '~/domain/contracts/demo.server'
+import { AppError } from '~/domain/errors'
+import type { ParsedFile } from '~/domain/listings/exchange'
+import { readExchangeFile } from '~/domain/listings/exchange-files.server'
+import { importListings } from '~/domain/listings/import.server'
+import type { ListingKind } from '~/domain/listings/kinds'
+import { todayInChina } from '~/domain/listings/schemas'
 import { withCheckCharacter } from '~/domain/orgs/credit-code'
 import { createUser, newInvitationCode } from '~/domain/users/accounts.server'
 import { prisma } from '~/infra/db/client.server'
@@ -42,7 +52,54 @@ export async function shouldSeedDemo(setting: 'auto' | 'on' | 'off', nodeEnv: st
   return (await db.user.count()) === 0
 }
 
-/** Loads the demo organisations and one account per role; safe to run again. */
+/** The demo listings, in the exchange format (docs/exchange-format.md), loaded through the importer. */
+export const DEMO_FILES: { kind: ListingKind; file: string }[] = [
+  { kind: 'achievement', file: 'achievements.csv' },
+  { kind: 'demand', file: 'demands.json' },
+  { kind: 'scenario', file: 'scenarios.csv' },
+]
+
+/** prisma/demo, found from this module (app/… under tsx, build/server/… when built) or the working directory. */
+export function demoDir(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url))
+  for (let i = 0; i < 6; i++) {
+    const candidate = path.join(dir, 'prisma', 'demo')
+    if (existsSync(path.join(candidate, DEMO_FILES[0]!.file))) return candidate
+    dir = path.dirname(dir)
+  }
+  return path.resolve('prisma', 'demo')
+}
+
+/** Deadlines in the files are fixed dates: a demo loaded years later moves them on by whole years. */
+export function keepDeadlinesAhead(file: ParsedFile, today = todayInChina()): ParsedFile {
+  for (const row of file.rows) {
+    const deadline = row.values.deadline
+    if (typeof deadline !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(deadline)) continue
+    let [year, rest] = [Number(deadline.slice(0, 4)), deadline.slice(4)]
+    while (`${year}${rest}` < today) year++
+    row.values.deadline = `${year}${rest === '-02-29' ? '-02-28' : rest}`
+  }
+  return file
+}
+
+/** Loads the demo listings through the importer (as the bureau, source "demo"); safe to run again. */
+export async function seedDemoListings({ bureauOrgId }: { bureauOrgId?: string } = {}) {
+  const dir = demoDir()
+  const results: { kind: ListingKind; created: number; updated: number }[] = []
+  for (const { kind, file } of DEMO_FILES) {
+    const parsed = keepDeadlinesAhead(await readExchangeFile(kind, readFileSync(path.join(dir, file)), file))
+    const { plan, summary } = await importListings({ actor: 'system', kind, file: parsed, source: SOURCE, bureauOrgId })
+    // The demo data is part of the product: a row the rules refuse is a bug to fix, not to skip.
+    if (!summary.written) {
+      const first = plan.errors[0]
+      throw new AppError('BAD_INPUT', `demo data ${file}: row ${first?.row} ${first?.column}: ${first?.key}`)
+    }
+    results.push({ kind, created: summary.created, updated: summary.updated })
+  }
+  return results
+}
+
+/** Loads the demo organisations, one account per role and the demo listings; safe to run again. */
 export async function seedDemo() {
   const db = await prisma()
   const orgIds = new Map<string, string>()
@@ -79,5 +136,7 @@ export async function seedDemo() {
       },
     })
   }
+  await seedDemoListings({ bureauOrgId: orgIds.get('bureau') })
+  await seedDemoContracts({ dir: demoDir() })
   return DEMO_ACCOUNTS
 }

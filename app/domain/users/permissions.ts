@@ -2,9 +2,9 @@ import type { OrgKind, Role } from '~/generated/prisma/enums'
 
 /** Typed permissions, granted per role. The domain checks them; routes only ask. */
 export const PERMISSIONS = {
-  SUPPLIER: ['account:manage', 'org:invite', 'achievement:create', 'listing:import'],
-  ENTERPRISE: ['account:manage', 'org:invite', 'demand:create', 'listing:import'],
-  BROKER: ['account:manage', 'org:invite', 'listing:confidential'],
+  SUPPLIER: ['account:manage', 'org:invite', 'achievement:create', 'listing:import', 'contract:draft'],
+  ENTERPRISE: ['account:manage', 'org:invite', 'demand:create', 'listing:import', 'contract:draft'],
+  BROKER: ['account:manage', 'org:invite', 'listing:confidential', 'contract:draft'],
   BUREAU: [
     'account:manage',
     'org:invite',
@@ -16,6 +16,8 @@ export const PERMISSIONS = {
     'listing:confidential',
     'listing:import',
     'listing:import-any',
+    'contract:register',
+    'contract:read-all',
   ],
   ADMIN: [
     'account:manage',
@@ -29,6 +31,7 @@ export const PERMISSIONS = {
     'listing:confidential',
     'listing:import',
     'listing:import-any',
+    'contract:read-all',
   ],
 } as const satisfies Record<Role, readonly string[]>
 

@@ -35,9 +35,10 @@ export function optionalText(max: number) {
     .optional()
 }
 
-export const personName = requiredText(100).refine((v) => PERSON_NAME.test(v), { error: msg('err.personName') })
+// An empty value already failed as required: do not also call its characters wrong.
+export const personName = requiredText(100).refine((v) => v === '' || PERSON_NAME.test(v), { error: msg('err.personName') })
 
-export const orgName = requiredText(200, 2).refine((v) => ORG_NAME.test(v), { error: msg('err.orgName') })
+export const orgName = requiredText(200, 2).refine((v) => v === '' || ORG_NAME.test(v), { error: msg('err.orgName') })
 
 export const email = z
   .string({ error: msg('err.required') })

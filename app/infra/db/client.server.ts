@@ -90,6 +90,9 @@ async function openPGlite(dataDir: string | null, loadDataDir?: Blob | File): Pr
     query: async <T,>(sql: string, params?: unknown[]) => (await client.query<T>(sql, params)).rows,
     exec: async (sql: string) => {
       await client.exec(sql)
+      // PGlite learns the array types once, at start: without a refresh, arrays of the enum types
+      // a migration just created are sent as "A,B" and fail ("malformed array literal").
+      await client.refreshArrayTypes()
     },
   }
   // One connection: nothing else runs while a migration holds it.

@@ -44,13 +44,14 @@ export function getUser(context: Readonly<RouterContextProvider>): SessionUser |
  * user's role lacks it. The domain checks again: this only picks the right page.
  */
 export function requireUser(
-  { request, context }: { request: Request; context: Readonly<RouterContextProvider> },
+  { request, context, url }: { request: Request; context: Readonly<RouterContextProvider>; url?: URL },
   permission?: Permission,
 ): SessionUser {
   const user = getUser(context)
   if (!user) {
-    const url = new URL(request.url)
-    const redirectTo = url.pathname + url.search
+    // `url` is the page's address; `request.url` of a client-side navigation ends in `.data`.
+    const { pathname, search } = url ?? new URL(request.url)
+    const redirectTo = pathname + search
     throw redirect(`/login?${new URLSearchParams({ redirectTo })}`)
   }
   if (permission && !can(user.role, permission)) throw new Response('Forbidden', { status: 403 })

@@ -1,0 +1,218 @@
+import { randomBytes } from 'node:crypto'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { getDb, prisma } from '~/infra/db/client.server'
+import { drainOutbox, enqueue, MAX_ATTEMPTS, outboxStatus, registerOutboxHandler } from './outbox.server'
+
+const topic = (name: string) => `test.${name}.${randomBytes(3).toString('hex')}`
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+async function rowsOf(t: string) {
+  const db = await prisma()
+  return db.outbox.findMany({ where: { topic: t }, orderBy: { id: 'asc' } })
+}
+
+// Each test starts from an empty queue, so that drainOutbox's counts are this test's own.
+beforeEach(async () => {
+  const db = await prisma()
+  await db.outbox.deleteMany()
+})
+
+describe('enqueue', () => {
+  it('writes nothing when the surrounding transaction rolls back', async () => {
+    const t = topic('rollback')
+    const db = await prisma()
+    await expect(
+      db.$transaction(async (tx) => {
+        await enqueue(tx, t, { id: 1 })
+        throw new Error('the change failed')
+      }),
+    ).rejects.toThrow('the change failed')
+    expect(await rowsOf(t)).toEqual([])
+  })
+
+  it('writes a pending row when the transaction commits', async () => {
+    const t = topic('commit')
+    const db = await prisma()
+    await db.$transaction(async (tx) => {
+      await enqueue(tx, t, { id: 1, name: '永川' })
+    })
+    expect(await rowsOf(t)).toEqual([expect.objectContaining({ status: 'PENDING', attempts: 0, payload: { id: 1, name: '永川' }, lockedAt: null })])
+  })
+})
+
+describe('drainOutbox', () => {
+  it('runs the registered handler with the payload and marks the row DONE', async () => {
+    const t = topic('ok')
+    const calls: { payload: unknown; attempts: number; id: bigint }[] = []
+    registerOutboxHandler(t, async (payload, meta) => {
+      calls.push({ payload, ...meta })
+    })
+    const db = await prisma()
+    await enqueue(db, t, { listing: 'abc', n: 2 })
+    expect(await drainOutbox()).toEqual({ done: 1, failed: 0 })
+    const [row] = await rowsOf(t)
+    expect(calls).toEqual([{ payload: { listing: 'abc', n: 2 }, attempts: 0, id: row!.id }])
+    expect(row).toMatchObject({ status: 'DONE', attempts: 1, lockedAt: null, lastError: null })
+    expect(row!.processedAt).toBeInstanceOf(Date)
+    // Done rows are not run again.
+    expect(await drainOutbox()).toEqual({ done: 0, failed: 0 })
+    expect(calls).toHaveLength(1)
+  })
+
+  it('leaves a row for later until its runAt', async () => {
+    const t = topic('later')
+    let calls = 0
+    registerOutboxHandler(t, async () => {
+      calls++
+    })
+    const db = await prisma()
+    await enqueue(db, t, {}, new Date(Date.now() + 60_000))
+    expect(await drainOutbox()).toEqual({ done: 0, failed: 0 })
+    expect(calls).toBe(0)
+    await db.outbox.updateMany({ where: { topic: t }, data: { runAt: new Date(Date.now() - 1000) } })
+    expect(await drainOutbox()).toEqual({ done: 1, failed: 0 })
+    expect(calls).toBe(1)
+  })
+
+  it('on a failure counts the attempt, keeps the error and retries later', async () => {
+    const t = topic('fails')
+    let calls = 0
+    registerOutboxHandler(t, async () => {
+      calls++
+      throw new Error('mail server said no')
+    })
+    const db = await prisma()
+    await enqueue(db, t, { to: 'x@example.cn' })
+    const before = Date.now()
+    expect(await drainOutbox()).toEqual({ done: 0, failed: 1 })
+    const [row] = await rowsOf(t)
+    expect(row).toMatchObject({ status: 'PENDING', attempts: 1, lastError: 'mail server said no', lockedAt: null, processedAt: null })
+    // The first retry waits about 5 s.
+    expect(row!.runAt.getTime()).toBeGreaterThanOrEqual(before + 4_000)
+    expect(row!.runAt.getTime()).toBeLessThan(Date.now() + 60_000)
+    expect(await drainOutbox()).toEqual({ done: 0, failed: 0 })
+    expect(calls).toBe(1)
+  })
+
+  it('keeps a long error message to 2000 characters', async () => {
+    const t = topic('long-error')
+    registerOutboxHandler(t, async () => {
+      throw new Error('x'.repeat(10_000))
+    })
+    await enqueue(await prisma(), t, {})
+    await drainOutbox()
+    expect((await rowsOf(t))[0]!.lastError).toHaveLength(2000)
+  })
+
+  it('gives up after MAX_ATTEMPTS: the row is FAILED and not run again', async () => {
+    const t = topic('gives-up')
+    let calls = 0
+    registerOutboxHandler(t, async () => {
+      calls++
+      throw new Error('still broken')
+    })
+    const db = await prisma()
+    await enqueue(db, t, {})
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      // Make it due again instead of waiting out the backoff.
+      await db.outbox.updateMany({ where: { topic: t }, data: { runAt: new Date(Date.now() - 1000) } })
+      expect(await drainOutbox(), `attempt ${attempt}`).toEqual({ done: 0, failed: 1 })
+      const [row] = await rowsOf(t)
+      expect(row!.attempts).toBe(attempt)
+      expect(row!.status).toBe(attempt < MAX_ATTEMPTS ? 'PENDING' : 'FAILED')
+    }
+    await db.outbox.updateMany({ where: { topic: t }, data: { runAt: new Date(Date.now() - 1000) } })
+    expect(await drainOutbox()).toEqual({ done: 0, failed: 0 })
+    expect(calls).toBe(MAX_ATTEMPTS)
+    expect((await rowsOf(t))[0]).toMatchObject({ status: 'FAILED', lastError: 'still broken' })
+  })
+
+  it('fails a row of an unknown topic at once, saying so', async () => {
+    const t = topic('unknown')
+    await enqueue(await prisma(), t, {})
+    expect(await drainOutbox()).toEqual({ done: 0, failed: 1 })
+    const [row] = await rowsOf(t)
+    expect(row).toMatchObject({ status: 'FAILED', attempts: 1 })
+    expect(row!.lastError).toContain(`no handler for topic "${t}"`)
+  })
+
+  it('claims at most `limit` rows, oldest runAt first', async () => {
+    const t = topic('limit')
+    const order: number[] = []
+    registerOutboxHandler(t, async (payload) => {
+      order.push((payload as { n: number }).n)
+    })
+    const db = await prisma()
+    const now = Date.now()
+    for (const n of [3, 1, 2]) await enqueue(db, t, { n }, new Date(now - 10_000 + n * 1000))
+    expect(await drainOutbox(2)).toEqual({ done: 2, failed: 0 })
+    expect(order).toEqual([1, 2])
+    expect(await drainOutbox(2)).toEqual({ done: 1, failed: 0 })
+    expect(order).toEqual([1, 2, 3])
+  })
+
+  it('takes over a row whose worker died holding it, but not one still being worked on', async () => {
+    const t = topic('stale')
+    const seen: string[] = []
+    registerOutboxHandler(t, async (payload) => {
+      seen.push((payload as { name: string }).name)
+    })
+    const db = await prisma()
+    await enqueue(db, t, { name: 'crashed' })
+    await enqueue(db, t, { name: 'busy' })
+    const [crashed, busy] = await rowsOf(t)
+    await db.outbox.update({ where: { id: crashed!.id }, data: { lockedAt: new Date(Date.now() - 10 * 60_000) } })
+    await db.outbox.update({ where: { id: busy!.id }, data: { lockedAt: new Date(Date.now() - 30_000) } })
+    expect(await drainOutbox()).toEqual({ done: 1, failed: 0 })
+    expect(seen).toEqual(['crashed'])
+  })
+
+  it('never runs a row twice when two workers drain at once (PostgreSQL: FOR UPDATE SKIP LOCKED)', async (ctx) => {
+    if ((await getDb()).mode !== 'postgres') ctx.skip()
+    const t = topic('concurrent')
+    const runs = new Map<number, number>()
+    registerOutboxHandler(t, async (payload) => {
+      const n = (payload as { n: number }).n
+      runs.set(n, (runs.get(n) ?? 0) + 1)
+      await sleep(2)
+    })
+    const db = await prisma()
+    const N = 80
+    await db.outbox.createMany({ data: Array.from({ length: N }, (_, n) => ({ topic: t, payload: { n }, runAt: new Date(Date.now() - 1000) })) })
+    const worker = async () => {
+      let done = 0
+      for (;;) {
+        const result = await drainOutbox(7)
+        expect(result.failed).toBe(0)
+        if (result.done === 0) return done
+        done += result.done
+      }
+    }
+    // Two at once, then four at once over what is left, in several rounds.
+    const firstPair = await Promise.all([drainOutbox(N), drainOutbox(N)])
+    const rest = await Promise.all([worker(), worker(), worker(), worker()])
+    const total = firstPair.reduce((s, r) => s + r.done, 0) + rest.reduce((s, d) => s + d, 0)
+    expect(total).toBe(N)
+    expect(runs.size).toBe(N)
+    expect([...runs.values()].every((count) => count === 1)).toBe(true)
+    expect((await rowsOf(t)).every((r) => r.status === 'DONE' && r.attempts === 1)).toBe(true)
+  })
+})
+
+describe('outboxStatus', () => {
+  it('counts pending and failed rows and the age of the oldest pending one', async () => {
+    expect(await outboxStatus()).toEqual({ pending: 0, failed: 0, lagSeconds: 0 })
+    const db = await prisma()
+    const t = topic('status')
+    await enqueue(db, t, {}, new Date(Date.now() + 3_600_000))
+    await enqueue(db, t, {}, new Date(Date.now() + 3_600_000))
+    await enqueue(db, topic('status-unknown'), {})
+    await drainOutbox()
+    const [oldest] = await rowsOf(t)
+    await db.outbox.update({ where: { id: oldest!.id }, data: { createdAt: new Date(Date.now() - 120_000) } })
+    const status = await outboxStatus()
+    expect(status).toMatchObject({ pending: 2, failed: 1 })
+    expect(status.lagSeconds).toBeGreaterThanOrEqual(120)
+    expect(status.lagSeconds).toBeLessThan(180)
+  })
+})
