@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { afterAll, beforeAll, inject } from 'vitest'
 import { closeDb, openDatabase, setDb, type Database } from '~/infra/db/client.server'
+import { warmUpText } from '~/infra/search/text.server'
 import { databaseUrl, TEST_PG_ADMIN_URL } from './pg-url'
 
 /** Every test file gets a fresh, migrated database of its own, dropped afterwards. */
@@ -20,6 +21,8 @@ beforeAll(async () => {
     db = await openDatabase({ mode: 'pglite', dataDir: null, loadDataDir: new Blob([dump]) })
   }
   setDb(db)
+  // The segmenter's dictionaries load once per worker, outside any test's transaction.
+  warmUpText()
 })
 
 afterAll(async () => {

@@ -19,8 +19,9 @@ export function requiredText(max: number, min = 1) {
     .trim()
     .refine((v) => !INVALID_TEXT.test(v), { error: msg('err.invalidText') })
     .pipe(
+      // Conform turns a blank value into undefined on its way through the pipe: say "required".
       z
-        .string()
+        .string({ error: msg('err.required') })
         .min(min, { error: min > 1 ? msg('err.tooShort', { min }) : msg('err.required') })
         .max(max, { error: msg('err.tooLong', { max }) }),
     )

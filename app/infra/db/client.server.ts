@@ -31,6 +31,12 @@ export type OpenOptions =
 
 const MIGRATION_LOCK_KEY = 72190001
 
+/**
+ * Transactions stay short (PGlite queues every statement behind an open one), but a write that
+ * indexes its listing segments text; on a loaded machine Prisma's 5 s default is too tight.
+ */
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 20_000 }
+
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   return options.mode === 'postgres' ? openPostgres(options.url, options.poolSize) : openPGlite(options.dataDir, options.loadDataDir)
 }
@@ -58,7 +64,7 @@ async function openPostgres(url: string, poolSize = 10): Promise<Database> {
       }
     },
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) })
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTION_OPTIONS })
   const u = new URL(url)
   return {
     mode: 'postgres',
@@ -97,7 +103,7 @@ async function openPGlite(dataDir: string | null, loadDataDir?: Blob | File): Pr
   }
   // One connection: nothing else runs while a migration holds it.
   const raw: RawDriver = { ...driver, withLock: (fn) => fn(driver) }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) })
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client), transactionOptions: TRANSACTION_OPTIONS })
   return {
     mode: 'pglite',
     prisma,

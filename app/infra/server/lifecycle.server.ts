@@ -5,6 +5,7 @@ import { markStaleListings } from '~/domain/listings/listings.server'
 import { pruneSessions } from '~/domain/users/sessions.server'
 import { closeDb, getDb } from '~/infra/db/client.server'
 import { getEnv } from '~/infra/env.server'
+import { warmUpText } from '~/infra/search/text.server'
 
 /**
  * Called by server.js before it listens: checks the configuration, opens and migrates the
@@ -14,6 +15,8 @@ import { getEnv } from '~/infra/env.server'
 export async function onServerStart({ log = console.log }: { log?: (line: string) => void } = {}) {
   const env = getEnv()
   const db = await getDb()
+  // Loading the segmenter's dictionaries takes a moment: not on the first request's time.
+  warmUpText()
   log(`[kezhuan] database: ${db.mode} (${db.location})`)
   if (await shouldSeedDemo(env.KZ_DEMO_DATA, env.NODE_ENV)) {
     const accounts = await seedDemo()
