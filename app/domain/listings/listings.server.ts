@@ -292,7 +292,11 @@ export function toDto(kind: ListingKind, row: Row, actor: Actor | null | undefin
       out.targetIndicators = null
       out.constraints = null
     }
-    // Contacts and the audit of review are the platform's to share, not the public's.
+    // Contacts and the audit of review are the platform's to share, not the public's: a visitor
+    // reaches the owner through a broker or the platform, which keeps every introduction traceable.
+    out.contactName = null
+    out.contactPhone = null
+    out.contactEmail = null
     delete out.createdById
     if (!isOwner(actor, row) && !canReview(actor)) delete out.rejectReason
   }
