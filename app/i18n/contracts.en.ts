@@ -173,6 +173,11 @@ export const contractsEn: Record<keyof typeof contractsZhCN, string> = {
   'contract.new.useMatch': 'Draft from this match',
   'contract.new.useMatchFor': 'Draft a contract from “{need}” and “{achievement}”',
   'contract.new.blank': 'Or fill in the form',
+  'contract.new.pick': 'Draft from a demand and an achievement',
+  'contract.new.pickLead': 'Choose the buyer’s demand (or scenario) and the seller’s achievement: the parties, field and IP are filled in for you.',
+  'contract.new.pickNeed': 'Demand or scenario (buyer)',
+  'contract.new.pickAchievement': 'Achievement (seller)',
+  'contract.new.pickButton': 'Use these',
 
   'contract.edit.title': 'Change the terms',
   'contract.edit.lead': 'Saving makes version {next} of the terms (this is version {version}); both parties confirm the new version again.',

@@ -172,6 +172,11 @@ export const contractsZhCN = {
   'contract.new.useMatch': '用此匹配起草',
   'contract.new.useMatchFor': '用匹配“{need}”与“{achievement}”起草合同',
   'contract.new.blank': '或直接填写',
+  'contract.new.pick': '按需求和成果起草',
+  'contract.new.pickLead': '选择买方的技术需求（或应用场景）和卖方的科技成果，双方与领域等信息会自动填入。',
+  'contract.new.pickNeed': '技术需求或应用场景（买方）',
+  'contract.new.pickAchievement': '科技成果（卖方）',
+  'contract.new.pickButton': '带入合同',
 
   'contract.edit.title': '修改合同条款',
   'contract.edit.lead': '保存后生成第 {next} 版条款（当前为第 {version} 版），双方需对新版本重新确认。',

@@ -359,7 +359,8 @@ describe('/healthz', () => {
     expect(result.data).toMatchObject({
       status: 'ok',
       database: { mode: (await getDb()).mode, status: 'ok' },
-      outbox: { pending: expect.any(Number), failed: expect.any(Number) },
+      search: { engine: 'embedded', status: 'ok' },
+      outbox: { pending: expect.any(Number), failed: expect.any(Number), lagSeconds: expect.any(Number) },
     })
     expect(result.data.database.latencyMs).toBeGreaterThanOrEqual(0)
     // It is JSON: it survives a round trip unchanged.

@@ -139,7 +139,7 @@ async function brokerTerms(tx: Tx, brokerId: string | null): Promise<VersionTerm
 }
 
 /** The contract columns that mirror a version's terms. */
-function termsColumns(terms: ContractTerms) {
+export function termsColumns(terms: ContractTerms) {
   return {
     title: terms.title.trim(),
     type: terms.type,

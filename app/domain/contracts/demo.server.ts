@@ -7,22 +7,16 @@ import { createUser, newInvitationCode, type Actor } from '~/domain/users/accoun
 import { ROLE_BY_ORG_KIND } from '~/domain/users/permissions'
 import { prisma } from '~/infra/db/client.server'
 import { rulesInForce } from './classification'
-import {
-  completeContract,
-  confirmContract,
-  draftContract,
-  refuseRegistration,
-  registerContract,
-  sendForConfirmation,
-  submitForRegistration,
-  terminateContract,
-} from './contracts.server'
-import type { DraftInput, MilestoneTerms } from './schemas'
+import type { Prisma } from '~/generated/prisma/client'
+import { checklistPasses, registrationChecklist } from './checklist'
+import { termsColumns } from './contracts.server'
+import { termsProblems, type DraftInput, type MilestoneTerms } from './schemas'
+import { normalizeText, termsHash, versionTerms } from './terms'
 
 /**
- * The demo contracts: a few years of deals in every state, made through the same domain
- * functions as the pages (with the clock set to each step's date), so that they keep every
- * rule a real contract keeps. Deterministic: the same seed gives the same contracts.
+ * The demo contracts: a few years of deals in every state, checked with the same rules as the
+ * domain functions (terms, hashes, the registry's checklist) and written in bulk. Deterministic:
+ * the same seed and day give the same contracts.
  */
 
 const SOURCE = 'demo-contracts'
@@ -40,6 +34,7 @@ interface DemoFile {
   plan: { year: number; count: number; pipeline?: Partial<Record<ContractStatus, number>> }[]
 }
 type Zone = 'district' | 'chongqing' | 'sichuan' | 'elsewhere'
+type Band = 'usual' | 'large' | 'major'
 
 /** mulberry32: a small, fast, seeded generator; enough for demo data. */
 export function seededRandom(seed: number) {
@@ -192,8 +187,12 @@ export async function seedDemoContracts({ dir, now = new Date(), seed = 20260123
       statuses.push(rng.weighted([['COMPLETED', completed], ['REGISTERED', 88 - completed], ['NOT_REGISTERED', 7], ['TERMINATED', 5]] as const))
     }
 
+    // Each year's turnover rests on a few large deals, as a district's does: one major, two large.
+    let counted = 0
     for (const status of statuses) {
-      const deal = rng.pick(file.deals)
+      const countable = status === 'REGISTERED' || status === 'COMPLETED'
+      const band: Band = countable && counted++ < 3 ? (counted === 1 ? 'major' : 'large') : 'usual'
+      const deal = rng.pick(band === 'usual' ? file.deals : file.deals.filter((d) => d.type === 'DEVELOPMENT' || d.type === 'TRANSFER' || d.type === 'LICENSE'))
       const pipelineState = ['DRAFT', 'AWAITING_CONFIRMATION', 'SIGNED', 'REGISTRATION_SUBMITTED'].includes(status)
       // The parties: at least one of them in the district (it is the district's platform); what
       // waits in this registry's queue is the district's sellers'.
@@ -226,7 +225,7 @@ export async function seedDemoContracts({ dir, now = new Date(), seed = 20260123
       const submitted = workHours(addDays(buyerConfirms, rng.int(1, 7)))
       decided = workHours(decided)
 
-      const input = dealTerms({ rng, file, deal, year, signedDay: ymd(buyerConfirms), drafted })
+      const input = dealTerms({ rng, file, deal, year, band, signedDay: ymd(buyerConfirms), drafted })
       input.sellerOrgId = seller.id
       input.buyerOrgId = buyer.id
       if (rng.chance(0.45)) {
@@ -270,62 +269,150 @@ export async function seedDemoContracts({ dir, now = new Date(), seed = 20260123
     p.registration!.number = `${series}${String(seq).padStart(6, '0')}`
   }
 
-  let created = 0
-  for (const p of plans.sort((a, b) => +a.at.drafted - +b.at.drafted)) {
-    await writeContract(p, { bureau, lastDay })
-    created++
-  }
-  return { created }
+  await writeContracts(plans.sort((a, b) => +a.at.drafted - +b.at.drafted), { bureau, lastDay })
+  return { created: plans.length }
 }
 
-/** One planned contract, step by step through the domain functions, each on its own date. */
-async function writeContract(p: Plan, { bureau, lastDay }: { bureau: Actor; lastDay: Date }) {
+/**
+ * Writes the planned contracts in one transaction, as the domain functions would have left
+ * them step by step (drafted, sent, confirmed, signed, submitted, decided, closed), after
+ * checking them with the same rules: the terms, the hash both parties confirm, the registry's
+ * checklist. A first start loads them in a second instead of running hundreds of transactions.
+ */
+async function writeContracts(plans: Plan[], { bureau, lastDay }: { bureau: Actor; lastDay: Date }) {
   const db = await prisma()
-  const { status, at } = p
-  const c = await draftContract({ actor: p.drafter, input: p.input, now: at.drafted })
-  if (status === 'DRAFT') return
-  await sendForConfirmation({ actor: p.drafter, id: c.id, now: at.sent })
-  const version = { version: 1, termsHash: (await db.contractVersion.findFirstOrThrow({ where: { contractId: c.id }, select: { termsHash: true } })).termsHash }
-  const ip = (d: Date) => `10.${d.getUTCDate()}.${d.getUTCHours()}.${d.getUTCMinutes() + 1}`
-  if (status === 'AWAITING_CONFIRMATION' || p.terminatedEarly) {
-    if (p.sellerConfirmsOnly) await confirmContract({ actor: p.sellerAdmin, id: c.id, ...version, ip: ip(at.sellerConfirms), now: at.sellerConfirms })
-    if (p.terminatedEarly) await terminateContract({ actor: p.sellerAdmin, id: c.id, reason: p.reason, now: at.buyerConfirms })
-    return
-  }
-  await confirmContract({ actor: p.sellerAdmin, id: c.id, ...version, ip: ip(at.sellerConfirms), now: at.sellerConfirms })
-  await confirmContract({ actor: p.buyerAdmin, id: c.id, ...version, ip: ip(at.buyerConfirms), now: at.buyerConfirms })
-  if (status === 'SIGNED') return
-  await submitForRegistration({ actor: p.sellerAdmin, id: c.id, now: at.submitted })
-  if (status === 'REGISTRATION_SUBMITTED') return
-  if (status === 'NOT_REGISTERED') {
-    await refuseRegistration({ actor: bureau, id: c.id, reason: p.reason, now: at.decided })
-    return
-  }
-  const r = p.registration!
-  const day = ymd(at.decided)
-  await registerContract({
-    actor: bureau,
-    id: c.id,
-    input: { registrationNumber: r.number, registeredAt: day, rules: rulesInForce(morning(day)), registeredTechAmountFen: r.techAmountFen, registeredType: r.type, registeredSubtype: r.subtype },
-    now: at.decided,
+  const orgIds = [...new Set(plans.flatMap((p) => [p.input.sellerOrgId, p.input.buyerOrgId]))]
+  const orgs = new Map((await db.organization.findMany({ where: { id: { in: orgIds } } })).map((o) => [o.id, o]))
+  const userIds = [...new Set(plans.flatMap((p) => [p.drafter.id, p.sellerAdmin.id, p.buyerAdmin.id]))]
+  const users = new Map((await db.user.findMany({ where: { id: { in: userIds } }, include: { org: { select: { name: true } } } })).map((u) => [u.id, u]))
+  const calendarDay = (d: Date) => new Date(`${ymd(d)}T00:00:00Z`)
+  const seqByYear = new Map<string, number>()
+
+  const rows = plans.map((p, index) => {
+    const { status, at, input } = p
+    const fail = (why: string) => new Error(`demo contract ${index + 1}: ${why}`)
+    const problems = termsProblems(input)
+    if (problems.length) throw fail(problems.map((x) => `${x.path} ${x.key}`).join(', '))
+    const seller = orgs.get(input.sellerOrgId)!
+    const buyer = orgs.get(input.buyerOrgId)!
+    if (seller.id === buyer.id) throw fail('buyer = seller')
+    const drafter = users.get(p.drafter.id)!
+    const broker = drafter.role === 'BROKER' ? { id: drafter.id, name: drafter.name, agency: drafter.org?.name ?? null } : null
+    const year = ymd(at.drafted).slice(0, 4)
+    const seq = (seqByYear.get(year) ?? 0) + 1
+    seqByYear.set(year, seq)
+    const vt = versionTerms(input, {
+      seller: { orgId: seller.id, name: seller.name, creditCode: seller.creditCode },
+      buyer: { orgId: buyer.id, name: buyer.name, creditCode: buyer.creditCode },
+      broker,
+    })
+    const text = normalizeText(input.termsText)
+    const hash = termsHash(vt, text)
+
+    const reached = (s: ContractStatus) => STEPS.indexOf(stepOf(p)) >= STEPS.indexOf(s)
+    const confirmations: { party: 'SELLER' | 'BUYER'; admin: Actor; at: Date }[] = []
+    if (reached('SIGNED') || (p.sellerConfirmsOnly && reached('AWAITING_CONFIRMATION'))) confirmations.push({ party: 'SELLER', admin: p.sellerAdmin, at: at.sellerConfirms })
+    if (reached('SIGNED')) confirmations.push({ party: 'BUYER', admin: p.buyerAdmin, at: at.buyerConfirms })
+    const r = p.registration && !p.terminatedEarly ? p.registration : null
+    if (r) {
+      const decided = ymd(at.decided)
+      if (r.techAmountFen <= 0 || r.techAmountFen > input.amountFen || decided < ymd(at.submitted) || at.decided > lastDay) throw fail('registration')
+      const checklist = registrationChecklist(
+        { ...input, seller: { verified: seller.verified, regionCode: seller.regionCode }, buyer: { verified: buyer.verified }, confirmedIntact: true },
+        { type: r.type, subtype: r.subtype },
+      )
+      if (!checklistPasses(checklist)) throw fail(`checklist ${checklist.filter((c) => !c.ok && c.required).map((c) => c.key)}`)
+    }
+
+    // Payments are another module's: here they are simply recorded as made by bank transfer.
+    let lastPaid = at.decided
+    const milestones = vt.milestones.map((m, i) => {
+      const due = new Date(`${m.dueDate}T00:00:00Z`)
+      const paidAt = addDays(new Date(`${m.dueDate}T02:00:00Z`), p.paymentDelays[i] ?? 0)
+      const paid = !!r && (status === 'COMPLETED' || paidAt <= addDays(lastDay, -15))
+      if (paid && paidAt > lastPaid) lastPaid = paidAt
+      const state = paid ? ('PAID' as const) : status === 'TERMINATED' ? ('CANCELLED' as const) : ('PENDING' as const)
+      return { seq: m.seq, title: m.title, dueDate: due, amountFen: BigInt(m.amountFen), status: state, paidAt: paid ? paidAt : null, paidVia: paid ? ('BANK_TRANSFER' as const) : null }
+    })
+    const completedAt = status === 'COMPLETED' ? minDate(addDays(lastPaid, 5 + (at.closed.getUTCDate() % 30)), lastDay) : null
+    const terminatedAt = status === 'TERMINATED' ? (p.terminatedEarly ? at.buyerConfirms : at.closed) : null
+
+    return {
+      contract: {
+        number: `KZ-${year}-${String(seq).padStart(6, '0')}`,
+        ...termsColumns(input),
+        sellerOrgId: seller.id,
+        buyerOrgId: buyer.id,
+        sellerKind: seller.kind,
+        sellerRegion: seller.regionCode,
+        buyerKind: buyer.kind,
+        buyerRegion: buyer.regionCode,
+        brokerId: broker?.id ?? null,
+        brokerOrgId: broker ? drafter.orgId : null,
+        achievementId: input.achievementId ?? null,
+        demandId: input.demandId ?? null,
+        currentVersion: 1,
+        status,
+        signedAt: reached('SIGNED') ? at.buyerConfirms : null,
+        registrationSubmittedAt: reached('REGISTRATION_SUBMITTED') ? at.submitted : null,
+        registrationNumber: r?.number ?? null,
+        registeredAt: r ? calendarDay(at.decided) : null,
+        registeredById: r ? bureau.id : null,
+        registrationRules: r ? rulesInForce(calendarDay(at.decided)) : null,
+        registeredTechAmountFen: r ? BigInt(r.techAmountFen) : null,
+        registeredType: r?.type ?? null,
+        registeredSubtype: r?.subtype ?? null,
+        notRegisteredReason: status === 'NOT_REGISTERED' ? p.reason : null,
+        completedAt,
+        terminatedAt,
+        terminationReason: terminatedAt ? p.reason : null,
+        createdById: drafter.id,
+        createdAt: at.drafted,
+        source: SOURCE,
+        externalId: `demo-${String(index + 1).padStart(3, '0')}`,
+      },
+      version: { version: 1, terms: JSON.parse(JSON.stringify(vt)) as Prisma.InputJsonValue, termsText: text, termsHash: hash, createdById: drafter.id, createdAt: at.drafted },
+      confirmations: confirmations.map((c) => ({
+        version: 1,
+        party: c.party,
+        orgId: c.admin.orgId!,
+        userId: c.admin.id,
+        userName: users.get(c.admin.id)!.name,
+        ip: `10.${c.at.getUTCDate()}.${c.at.getUTCHours()}.${c.at.getUTCMinutes() + 1}`,
+        termsHash: hash,
+        confirmedAt: c.at,
+      })),
+      milestones,
+    }
   })
 
-  // Payments are another module's: here they are simply recorded as made by bank transfer.
-  const milestones = await db.milestone.findMany({ where: { contractId: c.id }, orderBy: { seq: 'asc' } })
-  let lastPaid = at.decided
-  for (const [i, m] of milestones.entries()) {
-    const paidAt = addDays(m.dueDate, p.paymentDelays[i] ?? 0)
-    if (status !== 'COMPLETED' && paidAt > addDays(lastDay, -15)) continue
-    if (paidAt > lastPaid) lastPaid = paidAt
-    await db.milestone.update({ where: { id: m.id }, data: { status: 'PAID', paidAt, paidVia: 'BANK_TRANSFER' } })
-  }
-  if (status === 'COMPLETED') {
-    const done = addDays(lastPaid, 5 + (at.closed.getUTCDate() % 30))
-    await completeContract({ actor: p.buyerAdmin, id: c.id, now: done > lastDay ? lastDay : done })
-  } else if (status === 'TERMINATED') {
-    await terminateContract({ actor: p.buyerAdmin, id: c.id, reason: p.reason, now: at.closed })
-  }
+  await db.$transaction(
+    async (tx) => {
+      const created = await tx.contract.createManyAndReturn({ data: rows.map((r) => r.contract), select: { id: true, externalId: true, number: true, status: true } })
+      const ids = new Map(created.map((c) => [c.externalId!, c.id]))
+      const idOf = (r: (typeof rows)[number]) => ids.get(r.contract.externalId)!
+      await tx.contractVersion.createMany({ data: rows.map((r) => ({ ...r.version, contractId: idOf(r) })) })
+      await tx.contractConfirmation.createMany({ data: rows.flatMap((r) => r.confirmations.map((c) => ({ ...c, contractId: idOf(r) }))) })
+      await tx.milestone.createMany({ data: rows.flatMap((r) => r.milestones.map((m) => ({ ...m, contractId: idOf(r) }))) })
+      // One entry per contract says where it came from; the steps themselves are the demo's story.
+      await tx.auditLog.createMany({
+        data: created.map((c) => ({ actorId: null, action: 'contract.demo', entityType: 'Contract', entityId: c.id, after: { number: c.number, status: c.status, source: SOURCE } })),
+      })
+    },
+    { timeout: 60_000 },
+  )
 }
+
+/** How far a planned contract went before it was closed. */
+const STEPS: ContractStatus[] = ['DRAFT', 'AWAITING_CONFIRMATION', 'SIGNED', 'REGISTRATION_SUBMITTED', 'REGISTERED']
+function stepOf(p: Plan): ContractStatus {
+  if (p.status === 'TERMINATED') return p.terminatedEarly ? 'AWAITING_CONFIRMATION' : 'REGISTERED'
+  if (p.status === 'NOT_REGISTERED') return 'REGISTRATION_SUBMITTED'
+  if (p.status === 'COMPLETED') return 'REGISTERED'
+  return p.status
+}
+
+const minDate = (a: Date, b: Date) => (a < b ? a : b)
 
 function ipNumber(rng: ReturnType<typeof seededRandom>, ipType: IpType | undefined, year: number): string[] {
   const yy = year - rng.int(1, 3)
@@ -350,6 +437,7 @@ function dealTerms({
   file,
   deal,
   year,
+  band,
   signedDay,
   drafted,
 }: {
@@ -357,15 +445,15 @@ function dealTerms({
   file: DemoFile
   deal: DemoFile['deals'][number]
   year: number
+  band: Band
   signedDay: string
   drafted: Date
 }): DraftInput {
   const small = deal.type === 'CONSULTING' || deal.subtype === 'SERVICE_TRAINING' || deal.subtype === 'SERVICE_INTERMEDIARY'
-  const band = rng.weighted([['usual', 84], ['large', 12], ['major', 4]] as const)
-  const [lo, hi] = band === 'usual' ? [1e5, 5e6] : band === 'large' ? [5e6, 3e7] : [3e7, 8e7]
+  const [lo, hi] = band === 'usual' ? [1e5, 4e6] : band === 'large' ? [8e6, 2.5e7] : [3e7, 6e7]
   // Deals grow year by year, as the plan wants them to.
   const growth = 1 + 0.12 * Math.max(0, year - 2021)
-  const yuan = Math.exp(Math.log(lo) + rng.next() * (Math.log(hi) - Math.log(lo))) * (small ? 0.25 : 1) * growth
+  const yuan = Math.exp(Math.log(lo) + rng.next() * (Math.log(hi) - Math.log(lo))) * (small && band === 'usual' ? 0.25 : 1) * growth
   const amountFen = thousands(Math.max(2e4, yuan) * 100)
   const share = deal.type === 'DEVELOPMENT' ? rng.int(75, 95) : deal.type === 'TRANSFER' || deal.type === 'LICENSE' ? 100 : rng.int(90, 100)
   const techAmountFen = Math.min(amountFen, Math.round((amountFen * share) / 100 / 10_000) * 10_000)

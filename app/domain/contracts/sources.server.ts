@@ -74,6 +74,30 @@ export async function draftSources({ actor, limit = 10 }: { actor: Actor; limit?
 
 export type DraftSource = Awaited<ReturnType<typeof draftSources>>[number]
 
+/**
+ * What a drafter may start from by hand: published demands and scenarios (the buyer's side)
+ * and achievements (the seller's: for a seller, its own, published or not).
+ */
+export async function sourceOptions({ actor }: { actor: Actor }) {
+  authorize(actor, 'contract:draft')
+  const role = drafterRole(actor)
+  const db = await prisma()
+  const brief = { id: true, title: true, org: { select: { name: true } } } as const
+  const order = [{ publishedAt: { sort: 'desc', nulls: 'last' } }, { id: 'asc' }] as const
+  const [demands, scenarios, achievements] = await Promise.all([
+    db.demand.findMany({ where: { status: 'PUBLISHED' }, select: brief, orderBy: [...order], take: 500 }),
+    db.scenario.findMany({ where: { status: 'PUBLISHED' }, select: brief, orderBy: [...order], take: 200 }),
+    db.achievement.findMany({
+      where: role === 'seller' ? { orgId: actor.orgId!, status: { not: 'ARCHIVED' } } : { status: 'PUBLISHED' },
+      select: brief,
+      orderBy: [...order],
+      take: 500,
+    }),
+  ])
+  const option = (l: { id: string; title: string; org: { name: string } }) => ({ id: l.id, label: `${l.title}（${l.org.name}）` })
+  return { demands: demands.map(option), scenarios: scenarios.map(option), achievements: achievements.map(option) }
+}
+
 const MODE_TO_TYPE: Partial<Record<TransferMode, ContractType>> = {
   LICENSE: 'LICENSE',
   TRANSFER: 'TRANSFER',
@@ -140,7 +164,9 @@ export async function draftDefaults({
 
   const wanted = demand?.cooperationModes ?? []
   const offered = achievement?.transferModes ?? []
-  const modes = wanted.length && offered.length ? offered.filter((m) => wanted.includes(m)) : [...offered, ...wanted]
+  // The modes both sides name, else what the seller offers, else what the buyer wants.
+  const both = offered.filter((m) => wanted.includes(m))
+  const modes = both.length ? both : [...offered, ...wanted]
   const type = modes.map((m) => MODE_TO_TYPE[m]).find(Boolean) ?? null
   const ipType = achievement?.ipType ?? null
   const exclusivity: LicenseExclusivity | null = type === 'LICENSE' ? 'ORDINARY' : null

@@ -217,6 +217,7 @@ export async function runImport({
   const stopped = plan.errors.length > 0 && (!skipInvalid || records.length === 0)
   if (stopped) return { created: 0, updated: 0, skipped: plan.total, errors: plan.errors, written: false }
   const actorId = actor === 'system' ? null : actor.id
+  const actorOrgId = actor === 'system' ? null : actor.orgId
   const db = await prisma()
   const now = new Date()
 
@@ -252,7 +253,8 @@ export async function runImport({
             creates.push({
               ...data,
               orgId,
-              createdById: actorId,
+              // The creator hears about the listing later (staleness reminders): only someone of the owning organisation.
+              createdById: actorOrgId === orgId ? actorId : null,
               status: plan.status,
               publishedAt: plan.status === 'PUBLISHED' ? now : null,
               refreshedAt: now,

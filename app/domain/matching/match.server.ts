@@ -7,7 +7,7 @@ import type { Actor } from '~/domain/users/accounts.server'
 import { can } from '~/domain/users/permissions'
 import { translator, type Locale } from '~/i18n/i18n'
 import { prisma } from '~/infra/db/client.server'
-import type { SearchDoc, SearchEngine } from '~/infra/search/engine'
+import type { SearchDoc, SearchEngine, SearchRequest } from '~/infra/search/engine'
 import { getSearchEngines } from '~/infra/search/engines.server'
 import { queryConcepts, segment } from '~/infra/search/text.server'
 import { corpusStats, type CorpusStats } from './corpus.server'
@@ -73,21 +73,24 @@ export async function matchListing({
   if (actor !== 'system') {
     if (!canSeeMatches(actor, row)) throw new AppError(actor ? 'FORBIDDEN' : 'UNAUTHENTICATED', actor ? 'err.forbidden' : 'err.signInRequired')
   }
-  const search = engine ?? (await getSearchEngines()).primary
+  const engines = engine ? { primary: engine, fallback: engine } : await getSearchEngines()
+  let search = engines.primary
   const target = MATCH_TARGET[kind]
   const stats = await corpusStats(target)
   const need = kind === 'achievement' ? null : needOf(kind, row, stats)
   const query = kind === 'achievement' ? textOfAchievement(row) : textOfNeed(kind, row)
   const concepts = informativeConcepts(query, stats)
-  const response = await search.search({
-    concepts,
-    mode: 'any',
-    filters: { kind: target },
-    facets: [],
-    sort: 'relevance',
-    offset: 0,
-    limit: CANDIDATES,
-  })
+  const request: SearchRequest = { concepts, mode: 'any', filters: { kind: target }, facets: [], sort: 'relevance', offset: 0, limit: CANDIDATES }
+  let response
+  try {
+    response = await search.search(request)
+  } catch (error) {
+    // Meilisearch down: the embedded engine holds the same documents.
+    if (engines.fallback === search) throw error
+    console.warn(`[match] ${search.name} failed, using the embedded engine: ${(error as Error).message}`)
+    search = engines.fallback
+    response = await search.search(request)
+  }
   const t = translator(locale)
   const scored = keepListed(rankCandidates(kind, row, response.hits.map((h) => h.doc), stats, need)).slice(0, limit)
   const externalIds = await externalIdsOf(target, scored.map((s) => s.doc.listingId))

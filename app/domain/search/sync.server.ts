@@ -135,10 +135,9 @@ async function reindexEmbedded({ total, batchSize, onProgress }: { total: number
   onProgress({ engine: 'embedded', phase: 'catching-up', done, total })
   // A listing saved between our read and our write may have been overwritten with its older
   // state: write the listings changed since the start once more.
-  await catchUp(since, async (kind, id, doc) => {
-    if (doc) await writeSearchDocuments(db, [doc])
-    else await removeSearchDocuments(db, [docId(kind, id)])
-  })
+  const changed = await changedSince(since)
+  await writeSearchDocuments(db, changed.docs)
+  await removeSearchDocuments(db, changed.removed)
   onProgress({ engine: 'embedded', phase: 'done', done, total })
   return { documents: done, removed, ms: Math.round(performance.now() - started) }
 }
@@ -184,10 +183,10 @@ async function reindexMeilisearch(
     if (!isMeiliError(error, 'index_not_found')) throw error
   })
   onProgress({ engine: 'meilisearch', phase: 'catching-up', done, total })
-  const caughtUp = await catchUp(since, async (kind, id, doc) => {
-    if (doc) await engine.upsert([doc])
-    else await engine.remove([docId(kind, id)])
-  })
+  const changed = await changedSince(since)
+  await engine.upsert(changed.docs)
+  await engine.remove(changed.removed)
+  const caughtUp = changed.docs.length + changed.removed.length
   // Syncs that gave up (an outage longer than the outbox's ~43 minutes of retries) are
   // superseded by this rebuild: close them, so that what admins see as failed is what is.
   const { count: superseded } = await (await prisma()).outbox.updateMany({
@@ -198,18 +197,20 @@ async function reindexMeilisearch(
   return { index: live, documents: done, ms: Math.round(performance.now() - started), caughtUp, superseded }
 }
 
-/** Applies `apply` to every listing changed since `since`. Returns how many. */
-async function catchUp(since: Date, apply: (kind: ListingKind, id: string, doc: SearchDoc | null) => Promise<void>): Promise<number> {
+/** The listings changed since `since`, as they should be indexed now. */
+async function changedSince(since: Date): Promise<{ docs: SearchDoc[]; removed: string[] }> {
   const db = await prisma()
-  let n = 0
+  const docs: SearchDoc[] = []
+  const removed: string[] = []
   for (const kind of LISTING_KINDS) {
     const rows = (await kindModel(db, kind).findMany({ where: { updatedAt: { gte: since } }, select: { id: true } })) as unknown as { id: string }[]
     for (const { id } of rows) {
-      await apply(kind, id, await currentSearchDoc(db, kind, id))
-      n++
+      const doc = await currentSearchDoc(db, kind, id)
+      if (doc) docs.push(doc)
+      else removed.push(docId(kind, id))
     }
   }
-  return n
+  return { docs, removed }
 }
 
 /**

@@ -1,5 +1,7 @@
 import { seedDemo, shouldSeedDemo, DEMO_PASSWORD } from '~/domain/seed/demo.server'
 import { registerOutboxHandlers } from '~/domain/events/handlers.server'
+import { prepareMeilisearch } from '~/domain/search/sync.server'
+import { stopLocalMeilisearch } from '~/infra/search/meili-process.server'
 import { startOutboxWorker } from '~/domain/events/outbox.server'
 import { markStaleListings } from '~/domain/listings/listings.server'
 import { pruneSessions } from '~/domain/users/sessions.server'
@@ -24,6 +26,9 @@ export async function onServerStart({ log = console.log }: { log?: (line: string
     for (const a of accounts) log(`  ${a.role.padEnd(10)} ${a.email.padEnd(32)} ${a.label}`)
   }
   registerOutboxHandlers()
+  if (env.KZ_SEARCH === 'meilisearch') {
+    void prepareMeilisearch({ log }).catch((e) => console.warn(`[search] Meilisearch not ready: ${(e as Error).message}`))
+  }
   const stopWorker = startOutboxWorker()
   const stopChores = startChores()
   return {
@@ -33,6 +38,7 @@ export async function onServerStart({ log = console.log }: { log?: (line: string
     shutdown: async () => {
       stopChores()
       await stopWorker()
+      await stopLocalMeilisearch()
       await closeDb()
     },
   }

@@ -92,14 +92,16 @@ export default function ContractList() {
       </div>
 
       {totals ? (
-        <section aria-labelledby="totals-heading" className="mt-6 grid gap-3 rounded-lg border border-emerald-200 bg-emerald-50 p-4 sm:grid-cols-[1fr_auto_auto_auto] sm:items-center">
+        <section aria-labelledby="totals-heading" className="mt-6 gap-4 rounded-lg border border-emerald-200 bg-emerald-50 p-4 sm:flex sm:items-center sm:justify-between">
           <h2 id="totals-heading" className="text-sm font-medium text-emerald-900">
             {t('contract.list.totals', { year })}
             <span className="block text-xs font-normal text-emerald-800">{t('contract.list.totalsNote')}</span>
           </h2>
-          <Stat label={t('contract.list.countLabel')} value={<span className="tabular-nums">{totals.count}</span>} />
-          <Stat label={t('contract.label.amount')} value={<Money fen={totals.amountFen} />} />
-          <Stat label={t('contract.label.registeredTechAmount')} value={<Money fen={totals.techAmountFen} />} />
+          <div className="mt-3 grid grid-cols-3 gap-3 sm:mt-0 sm:gap-8">
+            <Stat label={t('contract.list.countLabel')} value={<span className="tabular-nums">{totals.count}</span>} />
+            <Stat label={t('contract.label.amount')} value={<Money fen={totals.amountFen} />} />
+            <Stat label={t('contract.label.registeredTechAmount')} value={<Money fen={totals.techAmountFen} />} />
+          </div>
         </section>
       ) : null}
 

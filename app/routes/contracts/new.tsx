@@ -1,9 +1,9 @@
 import { parseWithZod } from '@conform-to/zod/v4'
-import { data, Link, useActionData, useLoaderData } from 'react-router'
+import { data, Form, Link, useActionData, useLoaderData } from 'react-router'
 import type { Route } from './+types/new'
 import { draftContract, sendForConfirmation } from '~/domain/contracts/contracts.server'
 import { ContractDraftSchema, draftFormToInput } from '~/domain/contracts/schemas'
-import { draftDefaults, draftSources, drafterRole, partyOptions } from '~/domain/contracts/sources.server'
+import { draftDefaults, draftSources, drafterRole, partyOptions, sourceOptions } from '~/domain/contracts/sources.server'
 import { KIND_PATHS } from '~/domain/listings/kinds'
 import { localeFromRequest, translator, useT, type Locale } from '~/i18n/i18n'
 import { requireUser } from '~/infra/http/auth.server'
@@ -18,8 +18,6 @@ export function meta({ matches }: Route.MetaArgs) {
   return [{ title: `${t('contract.new.title')} · ${t('app.name')}` }]
 }
 
-const SOURCE_KEYS = ['match', 'achievement', 'demand', 'scenario'] as const
-
 export async function loader(args: Route.LoaderArgs) {
   const user = requireUser(args, 'contract:draft')
   const role = drafterRole(user)
@@ -29,16 +27,20 @@ export async function loader(args: Route.LoaderArgs) {
     const v = params.get(key)
     return v && /^[A-Za-z0-9_-]{1,64}$/.test(v) ? v : null
   }
-  const given = SOURCE_KEYS.some((k) => id(k))
+  // The picker sends the need as `need=demand:<id>` or `need=scenario:<id>`.
+  const [needKind, needId] = (params.get('need') ?? '').split(':')
+  const need = needId && /^[A-Za-z0-9_-]{1,64}$/.test(needId) ? { demand: needKind === 'demand' ? needId : null, scenario: needKind === 'scenario' ? needId : null } : null
+  const source = { matchId: id('match'), achievementId: id('achievement'), demandId: need?.demand ?? id('demand'), scenarioId: need?.scenario ?? id('scenario') }
+  const given = Object.values(source).some(Boolean)
   let defaults: Awaited<ReturnType<typeof draftDefaults>> | null = null
   if (given) {
     try {
-      defaults = await draftDefaults({ actor: user, source: { matchId: id('match'), achievementId: id('achievement'), demandId: id('demand'), scenarioId: id('scenario') } })
+      defaults = await draftDefaults({ actor: user, source })
     } catch (error) {
       throw asResponse(error)
     }
   }
-  const [parties, sources] = await Promise.all([partyOptions(), given ? [] : draftSources({ actor: user })])
+  const [parties, sources, options] = await Promise.all([partyOptions(), given ? [] : draftSources({ actor: user }), given ? null : sourceOptions({ actor: user })])
   const v = defaults?.values
   const yuan = fenToYuanInput(v?.amountFen ?? null)
   return {
@@ -46,6 +48,7 @@ export async function loader(args: Route.LoaderArgs) {
     parties,
     fixedSeller: role === 'seller' ? (parties.find((p) => p.id === user.orgId) ?? null) : null,
     sources,
+    options,
     source: defaults?.source ?? null,
     links: defaults?.links ?? null,
     defaultValue: withBlankRows({
@@ -95,7 +98,7 @@ export async function action(args: Route.ActionArgs) {
 
 export default function NewContract() {
   const t = useT()
-  const { parties, fixedSeller, sources, source, links, defaultValue } = useLoaderData<typeof loader>()
+  const { parties, fixedSeller, sources, options, source, links, defaultValue } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   return (
     <div className="mx-auto max-w-4xl">
@@ -130,43 +133,95 @@ export default function NewContract() {
             {t('contract.new.changeSource')}
           </Link>
         </section>
-      ) : sources.length ? (
-        <section aria-labelledby="sources-heading" className="mb-8">
-          <h2 id="sources-heading" className="text-lg font-semibold">
-            {t('contract.new.sources')}
-          </h2>
-          <p className="mb-3 text-sm text-slate-600">{t('contract.new.sourcesLead')}</p>
-          <ul className="grid gap-3 md:grid-cols-2">
-            {sources.map((s) => (
-              <li key={s.matchId} className="flex flex-col rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
-                <p className="text-xs text-slate-500">
-                  {t(s.need.kind === 'demand' ? 'contract.new.fromDemand' : 'contract.new.fromScenario')}
-                  {s.need.orgName}
-                </p>
-                <p className="font-medium text-slate-900">{s.need.title}</p>
-                <p className="mt-2 text-xs text-slate-500">
-                  {t('contract.new.fromAchievement')}
-                  {s.achievement.orgName}
-                </p>
-                <p className="font-medium text-slate-900">{s.achievement.title}</p>
-                <div className="mt-3 flex items-center justify-between gap-2">
-                  <span className="text-xs text-slate-500">{t(s.confidence === 'strong' ? 'contract.new.strong' : 'contract.new.possible')}</span>
-                  <Link
-                    to={`/contracts/new?match=${s.matchId}`}
-                    className="rounded-md border border-sky-700 px-3 py-1.5 text-sm font-medium text-sky-800 hover:bg-sky-50"
-                    aria-label={t('contract.new.useMatchFor', { need: s.need.title, achievement: s.achievement.title })}
-                  >
-                    {t('contract.new.useMatch')}
-                  </Link>
-                </div>
-              </li>
-            ))}
-          </ul>
-          <h2 className="mt-8 text-lg font-semibold">{t('contract.new.blank')}</h2>
-        </section>
-      ) : null}
+      ) : (
+        <>
+          {sources.length ? (
+            <section aria-labelledby="sources-heading" className="mb-8">
+              <h2 id="sources-heading" className="text-lg font-semibold">
+                {t('contract.new.sources')}
+              </h2>
+              <p className="mb-3 text-sm text-slate-600">{t('contract.new.sourcesLead')}</p>
+              <ul className="grid gap-3 md:grid-cols-2">
+                {sources.map((s) => (
+                  <li key={s.matchId} className="flex flex-col rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+                    <p className="text-xs text-slate-500">
+                      {t(s.need.kind === 'demand' ? 'contract.new.fromDemand' : 'contract.new.fromScenario')}
+                      {s.need.orgName}
+                    </p>
+                    <p className="font-medium text-slate-900">{s.need.title}</p>
+                    <p className="mt-2 text-xs text-slate-500">
+                      {t('contract.new.fromAchievement')}
+                      {s.achievement.orgName}
+                    </p>
+                    <p className="font-medium text-slate-900">{s.achievement.title}</p>
+                    <div className="mt-auto flex items-center justify-between gap-2 pt-3">
+                      <span className="text-xs text-slate-500">{t(s.confidence === 'strong' ? 'contract.new.strong' : 'contract.new.possible')}</span>
+                      <Link
+                        to={`/contracts/new?match=${s.matchId}`}
+                        className="rounded-md border border-sky-700 px-3 py-1.5 text-sm font-medium text-sky-800 hover:bg-sky-50"
+                        aria-label={t('contract.new.useMatchFor', { need: s.need.title, achievement: s.achievement.title })}
+                      >
+                        {t('contract.new.useMatch')}
+                      </Link>
+                    </div>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
+          {options && (options.demands.length || options.scenarios.length) && options.achievements.length ? (
+            <Form method="get" className="mb-8 rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:p-6" aria-labelledby="pick-heading">
+              <h2 id="pick-heading" className="text-lg font-semibold">
+                {t('contract.new.pick')}
+              </h2>
+              <p className="mb-3 text-sm text-slate-600">{t('contract.new.pickLead')}</p>
+              <div className="grid gap-4 sm:grid-cols-2">
+                <label className="block text-sm">
+                  <span className="mb-1 block font-medium text-slate-700">{t('contract.new.pickNeed')}</span>
+                  <select name="need" required defaultValue="" className="w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-base">
+                    <option value="">{t('common.choose')}</option>
+                    <optgroup label={t('nav.demands')}>
+                      {options.demands.map((o) => (
+                        <option key={o.id} value={`demand:${o.id}`}>
+                          {o.label}
+                        </option>
+                      ))}
+                    </optgroup>
+                    {options.scenarios.length ? (
+                      <optgroup label={t('nav.scenarios')}>
+                        {options.scenarios.map((o) => (
+                          <option key={o.id} value={`scenario:${o.id}`}>
+                            {o.label}
+                          </option>
+                        ))}
+                      </optgroup>
+                    ) : null}
+                  </select>
+                </label>
+                <label className="block text-sm">
+                  <span className="mb-1 block font-medium text-slate-700">{t('contract.new.pickAchievement')}</span>
+                  <select name="achievement" required defaultValue="" className="w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-base">
+                    <option value="">{t('common.choose')}</option>
+                    {options.achievements.map((o) => (
+                      <option key={o.id} value={o.id}>
+                        {o.label}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              </div>
+              <button type="submit" className="mt-4 rounded-md bg-slate-800 px-4 py-2 text-sm font-medium text-white hover:bg-slate-900">
+                {t('contract.new.pickButton')}
+              </button>
+            </Form>
+          ) : null}
+          <h2 className="mb-4 text-lg font-semibold">{t('contract.new.blank')}</h2>
+        </>
+      )}
 
+      {/* A new source is a new form: Conform keeps its first default values otherwise. */}
       <ContractForm
+        key={links ? Object.values(links).join('|') : 'blank'}
         mode="new"
         lastResult={actionData?.result}
         defaultValue={defaultValue}

@@ -177,8 +177,8 @@ export default function RegistrationFormPrint() {
           </tbody>
         </table>
 
-        <Heading>{t('contract.form.milestones')}</Heading>
-        <table className="w-full border-collapse">
+        <table className="mt-2 w-full border-collapse">
+          <caption className="pb-1 text-left text-sm font-medium">{t('contract.form.milestones')}</caption>
           <thead>
             <tr>
               <Th>#</Th>
