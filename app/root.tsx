@@ -119,6 +119,9 @@ function Header() {
           <span className="hidden text-xs text-slate-500 sm:inline">{t('app.tagline')}</span>
         </Link>
         <nav aria-label={t('nav.main')} className="order-last -mx-4 flex w-full items-center gap-1 overflow-x-auto px-4 whitespace-nowrap md:order-none md:mx-0 md:w-auto md:flex-1 md:flex-wrap md:px-0">
+          <NavLink to="/search" className={navClass}>
+            {t('nav.search')}
+          </NavLink>
           <NavLink to="/achievements" className={navClass}>
             {t('nav.achievements')}
           </NavLink>

@@ -62,4 +62,12 @@ export const searchEn: Record<keyof typeof searchZhCN, string> = {
   'search.relaxed': 'No result has every word; these have some of them.',
   'search.pruned': 'A long query: searched by its key words: {terms}',
   'nav.search': 'Search',
+  'match.title.achievements': 'Matching achievements',
+  'match.title.whoNeeds': 'Who needs this achievement',
+  'match.explain': 'Computed from technical points, synonyms, field and industry, readiness, price and cooperation modes; score 0–100. Visible to the owner, brokers and the bureau only.',
+  'match.none': 'No good match yet. Rather than a padded list, we suggest asking a technology broker to dig into the need and look for achievements.',
+  'match.strong': 'Strong match',
+  'match.possible': 'Possible match',
+  'match.scoreHelp': 'Match score (0–100)',
+  'match.draftContract': 'Draft a technology contract from this match',
 }

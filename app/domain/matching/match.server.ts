@@ -142,6 +142,8 @@ function textOfAchievement(row: Row): string {
 }
 
 const MAX_CONCEPTS = 10
+// 5%, 300, 0.01: figures of a problem, not what it is about.
+const NUMERIC = /^[\d.,%‰]+$/
 
 /**
  * The concepts that can tell the candidates apart: those some listing of the target kind
@@ -155,7 +157,7 @@ export function informativeConcepts(text: string, stats: CorpusStats) {
       const weight = used.length ? Math.max(...used.map((t) => stats.idf(t) * (t === c.term ? 1 : 0.8))) : 0
       return { term: c.term, alternatives: c.alternatives, weight }
     })
-    .filter((c) => c.weight > 0)
+    .filter((c) => c.weight > 0 && !NUMERIC.test(c.term))
     .sort((a, b) => b.weight - a.weight)
     .slice(0, MAX_CONCEPTS)
 }

@@ -7,10 +7,13 @@ import { CREATE_PERMISSION, KIND_PATHS, type ListingKind } from '~/domain/listin
 import { canReview, canSeeConfidential, getListing, TRANSITIONS, transitionListing, type ListingAction } from '~/domain/listings/listings.server'
 import { regionName } from '~/domain/orgs/regions.server'
 import { can } from '~/domain/users/permissions'
-import { translator, useLocale, useT, type Locale } from '~/i18n/i18n'
+import { canSeeMatches } from '~/domain/matching/match.server'
+import { matchesForViewer } from '~/domain/matching/stored.server'
+import { localeFromRequest, translator, useLocale, useT, type Locale } from '~/i18n/i18n'
 import { getUser, requireUser } from '~/infra/http/auth.server'
 import { clientIpContext } from '~/infra/http/context'
 import { GeneralErrorBoundary } from '~/ui/error-page'
+import { MatchList } from '~/ui/matching/match-list'
 import { formatDate, formatDay, formatFen, formatFenExact, joinList } from '~/ui/listings/format'
 import { Chip, FIELD_KEYS, INDUSTRY_KEYS, IP_TYPE_KEYS, KIND_TEXT, LockIcon, MODE_KEYS, StaleBadge, STAGE_KEYS, StatusBadge, TRL_KEYS, VerifiedMark } from '~/ui/listings/labels'
 import { ListingActions, type ActionError } from '~/ui/listings/listing-actions'
@@ -24,7 +27,7 @@ export function meta({ data, matches }: Route.MetaArgs) {
 
 const CONTACT = ['contactName', 'contactPhone', 'contactEmail'] as const
 
-export async function loader({ url, params, context }: Route.LoaderArgs) {
+export async function loader({ request, url, params, context }: Route.LoaderArgs) {
   const kind = kindFromUrl(url)
   const id = listingId(params.id)
   const user = getUser(context)
@@ -41,7 +44,11 @@ export async function loader({ url, params, context }: Route.LoaderArgs) {
   const { createdById: _by, source: _source, externalId: _ext, ...shown } = listing as Record<string, unknown>
   if (!privileged) for (const key of CONTACT) delete shown[key]
   const owner = !!user?.orgId && user.orgId === listing.orgId && can(user.role, CREATE_PERMISSION[kind])
+  // Matches: for the owner, brokers and the bureau, once the listing is public.
+  const matches =
+    listing.status === 'PUBLISHED' && canSeeMatches(user, listing) ? await matchesForViewer({ actor: user, kind, id: listing.id, locale: localeFromRequest(request) }) : null
   return {
+    matches,
     kind,
     listing: shown as typeof listing,
     region: regionName(listing.org.regionCode),
@@ -100,7 +107,7 @@ type Listing = Record<string, unknown> & {
 export default function ListingDetail() {
   const t = useT()
   const locale = useLocale()
-  const { kind, listing: raw, region, actions, privileged, canEdit, publishesDirectly } = useLoaderData<typeof loader>()
+  const { kind, listing: raw, region, actions, privileged, canEdit, publishesDirectly, matches } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const l = raw as unknown as Listing
   const text = KIND_TEXT[kind]
@@ -139,6 +146,7 @@ export default function ListingDetail() {
       <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">
         <div className="space-y-6">
           {kind === 'achievement' ? <AchievementBody l={l} /> : kind === 'demand' ? <DemandBody l={l} /> : <ScenarioBody l={l} />}
+          {matches ? <MatchList kind={kind} result={matches} /> : null}
         </div>
         <aside className="space-y-4">
           <section className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
