@@ -62,6 +62,8 @@ export async function loader({ request, context }: Route.LoaderArgs) {
             orgName: user.org?.name ?? null,
             canPost: !!user.orgId && LISTING_KINDS.some((k) => can(user.role, CREATE_PERMISSION[k])),
             canReview: canReview(user),
+            // Bureau staff import for anyone; organisation administrators for their organisation.
+            canImport: can(user.role, 'listing:import-any') || (user.isOrgAdmin && can(user.role, 'listing:import')),
             canContracts: !!user.orgId || can(user.role, 'contract:read-all'),
             pendingReviews: pending,
           }
@@ -145,6 +147,11 @@ function Header() {
                   <span className="sr-only">{t('nav.reviewPending', { count: user.pendingReviews })}</span>
                 </span>
               ) : null}
+            </NavLink>
+          ) : null}
+          {user?.canImport ? (
+            <NavLink to="/import" className={navClass}>
+              {t('import.title')}
             </NavLink>
           ) : null}
           {user?.canContracts ? (

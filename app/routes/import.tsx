@@ -158,6 +158,7 @@ export async function action(args: Route.ActionArgs) {
 /** Checks the kept file again (the database may have changed) and writes it; the page then shows the result. */
 async function confirm(user: Actor, id: string, skipInvalid: boolean) {
   const meta = await loadMeta(id, user.id)
+  if (meta.status !== 'ready') throw new AppError('CONFLICT', 'err.import.busy')
   if (meta.preview.errors.length > 0 && !skipInvalid) throw new AppError('BAD_INPUT', 'err.import.hasErrors')
   if (meta.preview.valid === 0) throw new AppError('BAD_INPUT', 'err.import.nothingValid')
   if (!(await claimUpload(meta))) throw new AppError('CONFLICT', 'err.import.busy')

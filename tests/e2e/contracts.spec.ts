@@ -155,3 +155,61 @@ test('a broker drafts a contract from a demand and an achievement; both parties 
   await expect(main(bureau).getByText('¥1,650,000')).toBeVisible()
   await signOff(bureau)
 })
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false })
+
+  test('the seller’s administrator drafts with a row added by the server, sees field errors, and sends the draft', async ({ page }) => {
+    const title = `热误差补偿专利权转让 ${uniqueTag()}`
+    await page.goto('/login')
+    await fillSignIn(page, DEMO.supplier.email, DEMO_PASSWORD)
+    await page.goto('/contracts/new')
+    const picker = main(page).getByRole('form', { name: '按需求和成果起草' })
+    await picker.getByLabel('技术需求或应用场景（买方）').selectOption({ label: `${DEMAND}（重庆永锋精密机械有限公司）` })
+    await picker.getByLabel('科技成果（卖方）').selectOption({ label: `${ACHIEVEMENT}（渝西理工大学）` })
+    await picker.getByRole('button', { name: '带入合同' }).click()
+
+    const form = main(page)
+    // the seller is the drafter's own organisation, not a choice
+    await expect(form.getByText('渝西理工大学（重庆市永川区）')).toBeVisible()
+    await form.getByLabel('合同名称').fill(title)
+    await form.getByLabel('合同类型').selectOption({ label: '技术转让' })
+    await form.getByLabel('合同子类').selectOption({ label: '专利权转让' })
+    await form.getByLabel('许可方式').selectOption({ label: '不适用（非许可合同）' })
+    await form.getByLabel('合同成交额（元）').fill('1200000')
+    await form.getByLabel('技术交易额（元）').fill('1300000')
+    await form.getByLabel('支付方式').selectOption({ label: '分期支付' })
+    const rows = form.getByRole('listitem').filter({ has: page.getByLabel('应付日期') })
+    await expect(rows).toHaveCount(3)
+    await form.getByRole('button', { name: '+ 添加一行' }).click()
+    await expect(rows).toHaveCount(4)
+    // what was typed before the round trip is still there
+    await expect(form.getByLabel('合同名称')).toHaveValue(title)
+    for (const [i, [label, day, amount]] of [
+      ['首付款', '2027-01-10', '300000'],
+      ['中期付款', '2027-03-10', '300000'],
+      ['验收付款', '2027-06-10', '300000'],
+      ['尾款', '2027-09-10', '300000'],
+    ].entries()) {
+      await rows.nth(i).getByLabel('付款节点').fill(label!)
+      await rows.nth(i).getByLabel('应付日期').fill(day!)
+      await rows.nth(i).getByLabel('金额（元）').fill(amount!)
+    }
+    await form.getByLabel('合同主要条款').fill('第一条 转让标的：发明专利 ZL202210345678.1 的专利权。')
+    await form.getByRole('button', { name: '保存并发送双方确认' }).click()
+    await expect(form.getByLabel('技术交易额（元）')).toHaveAccessibleDescription(/技术交易额不能高于合同成交额/)
+
+    await form.getByLabel('技术交易额（元）').fill('1200000')
+    await form.getByRole('button', { name: '保存并发送双方确认' }).click()
+    await expect(page).toHaveURL(/\/contracts\/c[a-z0-9]+$/)
+    await expect(page.getByRole('status')).toContainText('已发送双方确认')
+    await expect(main(page).getByRole('heading', { level: 1, name: title })).toBeVisible()
+    await expect(main(page).getByRole('cell', { name: '尾款' })).toBeVisible()
+
+    // confirming needs the box ticked: the browser asks for it, and then it goes through
+    await main(page).getByLabel(/我代表卖方确认/).check()
+    await main(page).getByRole('button', { name: '确认第 1 版条款' }).click()
+    await expect(page.getByRole('status')).toContainText('等待另一方确认')
+    await expect(main(page).getByTestId('confirmations').locator('[data-party="SELLER"]')).toHaveAttribute('data-confirmed', 'true')
+  })
+})

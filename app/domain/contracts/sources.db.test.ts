@@ -69,6 +69,12 @@ describe('where a draft starts', () => {
     expect(values).toMatchObject({ type: 'LICENSE', subtype: 'LICENSE_PATENT', exclusivity: 'ORDINARY', sellerOrgId: w.sellerOrg.id })
   })
 
+  it('from a bare need id, as a match list links: a demand or a scenario, whichever it is', async () => {
+    const w = await world()
+    const { links } = await draftDefaults({ actor: w.broker, source: { needId: w.d.id, achievementId: w.a.id } })
+    expect(links).toMatchObject({ demandId: w.d.id, scenarioId: null, achievementId: w.a.id })
+  })
+
   it('refuses what the drafter may not use: another seller’s achievement, an unpublished demand', async () => {
     const w = await world()
     await expect(draftDefaults({ actor: w.seller, source: { achievementId: w.foreign.id } })).rejects.toMatchObject({ code: 'FORBIDDEN' })

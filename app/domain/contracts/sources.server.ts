@@ -132,11 +132,16 @@ export async function draftDefaults({
   source,
 }: {
   actor: Actor
-  source: { matchId?: string | null; achievementId?: string | null; demandId?: string | null; scenarioId?: string | null }
+  /** `needId`: a demand's or a scenario's id, whichever it is (a match list knows only the id). */
+  source: { matchId?: string | null; achievementId?: string | null; demandId?: string | null; scenarioId?: string | null; needId?: string | null }
 }) {
   authorize(actor, 'contract:draft')
   const db = await prisma()
   let { achievementId = null, demandId = null, scenarioId = null } = source
+  if (source.needId && !demandId && !scenarioId) {
+    if (await db.demand.findUnique({ where: { id: source.needId }, select: { id: true } })) demandId = source.needId
+    else scenarioId = source.needId
+  }
   let matchId: string | null = null
   if (source.matchId) {
     const match = await db.listingMatch.findUnique({ where: { id: source.matchId } })

@@ -103,7 +103,7 @@ export async function prepareImport({
   actor,
   kind,
   file,
-  source = DEFAULT_SOURCE,
+  source: givenSource = DEFAULT_SOURCE,
   bureauOrgId: givenBureauOrgId,
 }: {
   actor: Importer
@@ -114,8 +114,9 @@ export async function prepareImport({
   bureauOrgId?: string
 }): Promise<ImportPlan> {
   const scope = importScope(actor, kind)
-  const parsedSource = SourceSchema.safeParse(source)
+  const parsedSource = SourceSchema.safeParse(givenSource)
   if (!parsedSource.success) throw new AppError('BAD_INPUT', 'err.import.source')
+  const source = parsedSource.data
   const db = await prisma()
   if (scope.mode === 'org') {
     const org = await db.organization.findUnique({ where: { id: scope.orgId }, select: { verified: true } })

@@ -42,44 +42,44 @@ export function tsqueryLiteral(concepts: SearchRequest['concepts'], mode: Search
   return groups.join(mode === 'all' ? ' & ' : ' | ')
 }
 
+const COLUMNS = `id, kind, "listingId", "orgId", "orgName", "regionCode", province, title, body, keywords, terms,
+  field, industry, trl, stage, modes, "priceFen", "priceBucket", deadline, "publishedAt", "updatedAt"`
+const CASTS = ['', '', '', '', '', '', '', '', '', '::text[]', '::tsvector', '::"TechField"', '::"Industry"', '::int', '::"Stage"', '::"TransferMode"[]', '::bigint', '', '::date', '::timestamp']
+/** Rows per INSERT: one statement for many documents (bulk loads, reindexing). */
+const ROWS_PER_STATEMENT = 200
+
 export async function writeSearchDocuments(db: Db, docs: SearchDoc[]) {
-  for (const doc of docs) {
-    const terms = tsvectorLiteral([
-      { text: doc.title, weight: 'A' },
-      { text: doc.keywords.join(' '), weight: 'A' },
-      { text: doc.body, weight: 'B' },
-      { text: doc.orgName, weight: 'C' },
-    ])
+  // One statement cannot touch a row twice: the last version of a document wins.
+  docs = [...new Map(docs.map((d) => [d.id, d])).values()]
+  for (let start = 0; start < docs.length; start += ROWS_PER_STATEMENT) {
+    const chunk = docs.slice(start, start + ROWS_PER_STATEMENT)
+    const params: unknown[] = []
+    const tuples = chunk.map((doc) => {
+      const terms = tsvectorLiteral([
+        { text: doc.title, weight: 'A' },
+        { text: doc.keywords.join(' '), weight: 'A' },
+        { text: doc.body, weight: 'B' },
+        { text: doc.orgName, weight: 'C' },
+      ])
+      const values = [
+        doc.id, doc.kind, doc.listingId, doc.orgId, doc.orgName, doc.regionCode, doc.province, doc.title, doc.body, doc.keywords, terms,
+        doc.field, doc.industry, doc.trl, doc.stage, doc.modes, doc.priceFen === null ? null : String(doc.priceFen), doc.priceBucket,
+        doc.deadline, doc.publishedAt,
+      ]
+      const placeholders = values.map((v, i) => {
+        params.push(v)
+        return `$${params.length}${CASTS[i]}`
+      })
+      return `(${placeholders.join(', ')}, now())`
+    })
     await db.$executeRawUnsafe(
-      `INSERT INTO "SearchDocument" (id, kind, "listingId", "orgId", "orgName", "regionCode", province, title, body, keywords, terms,
-         field, industry, trl, stage, modes, "priceFen", "priceBucket", deadline, "publishedAt", "updatedAt")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text[], $11::tsvector,
-         $12::"TechField", $13::"Industry", $14::int, $15::"Stage", $16::"TransferMode"[], $17::bigint, $18, $19::date, $20::timestamp, now())
+      `INSERT INTO "SearchDocument" (${COLUMNS}) VALUES ${tuples.join(', ')}
        ON CONFLICT (id) DO UPDATE SET "orgId" = EXCLUDED."orgId", "orgName" = EXCLUDED."orgName", "regionCode" = EXCLUDED."regionCode",
          province = EXCLUDED.province, title = EXCLUDED.title, body = EXCLUDED.body, keywords = EXCLUDED.keywords, terms = EXCLUDED.terms,
          field = EXCLUDED.field, industry = EXCLUDED.industry, trl = EXCLUDED.trl, stage = EXCLUDED.stage, modes = EXCLUDED.modes,
          "priceFen" = EXCLUDED."priceFen", "priceBucket" = EXCLUDED."priceBucket", deadline = EXCLUDED.deadline,
          "publishedAt" = EXCLUDED."publishedAt", "updatedAt" = now()`,
-      doc.id,
-      doc.kind,
-      doc.listingId,
-      doc.orgId,
-      doc.orgName,
-      doc.regionCode,
-      doc.province,
-      doc.title,
-      doc.body,
-      doc.keywords,
-      terms,
-      doc.field,
-      doc.industry,
-      doc.trl,
-      doc.stage,
-      doc.modes,
-      doc.priceFen === null ? null : String(doc.priceFen),
-      doc.priceBucket,
-      doc.deadline,
-      doc.publishedAt,
+      ...params,
     )
   }
 }

@@ -369,7 +369,7 @@ function Block({ title, children, aside }: { title: string; children: ReactNode;
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <div className="grid grid-cols-[7.5rem_1fr] gap-2">
+    <div className="grid grid-cols-[8.5rem_1fr] gap-2">
       <dt className="text-slate-500">{label}</dt>
       <dd className="break-words">{children}</dd>
     </div>

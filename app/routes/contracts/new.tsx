@@ -27,10 +27,16 @@ export async function loader(args: Route.LoaderArgs) {
     const v = params.get(key)
     return v && /^[A-Za-z0-9_-]{1,64}$/.test(v) ? v : null
   }
-  // The picker sends the need as `need=demand:<id>` or `need=scenario:<id>`.
-  const [needKind, needId] = (params.get('need') ?? '').split(':')
-  const need = needId && /^[A-Za-z0-9_-]{1,64}$/.test(needId) ? { demand: needKind === 'demand' ? needId : null, scenario: needKind === 'scenario' ? needId : null } : null
-  const source = { matchId: id('match'), achievementId: id('achievement'), demandId: need?.demand ?? id('demand'), scenarioId: need?.scenario ?? id('scenario') }
+  // The picker sends the need as `need=demand:<id>` or `need=scenario:<id>`; a match list may send the bare id.
+  const [needKind, needId] = (params.get('need') ?? '').includes(':') ? (params.get('need') ?? '').split(':') : ['', params.get('need') ?? '']
+  const need = needId && /^[A-Za-z0-9_-]{1,64}$/.test(needId) ? needId : null
+  const source = {
+    matchId: id('match'),
+    achievementId: id('achievement'),
+    demandId: needKind === 'demand' ? need : id('demand'),
+    scenarioId: needKind === 'scenario' ? need : id('scenario'),
+    needId: needKind ? null : need,
+  }
   const given = Object.values(source).some(Boolean)
   let defaults: Awaited<ReturnType<typeof draftDefaults>> | null = null
   if (given) {

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react'
 import { Link, useLoaderData } from 'react-router'
 import type { Route } from './+types/registration-form'
-import { getContract } from '~/domain/contracts/contracts.server'
+import { canReadAll, getContract } from '~/domain/contracts/contracts.server'
 import { regionName } from '~/domain/orgs/regions.server'
 import type { ContractParty, OrgKind } from '~/generated/prisma/enums'
 import { translator, useLocale, useT, type Locale } from '~/i18n/i18n'
@@ -77,7 +77,8 @@ export async function loader(args: Route.LoaderArgs) {
       termsHash: current.termsHash,
       confirmations: c.confirmations
         .filter((x) => x.version === current.version && x.termsHash === current.termsHash)
-        .map((x) => ({ party: x.party, userName: x.userName, confirmedAt: x.confirmedAt, ip: x.ip })),
+        // The address a confirmation came from is evidence for the registry, not for the other side.
+        .map((x) => ({ party: x.party, userName: x.userName, confirmedAt: x.confirmedAt, ip: canReadAll(user) ? x.ip : null })),
     },
     printedAt: new Date(),
   }
@@ -216,7 +217,7 @@ export default function RegistrationFormPrint() {
                 <Row
                   key={p}
                   label={t('printForm.confirmedBy', { party: t(PARTY_KEYS[p]) })}
-                  value={x ? `${x.userName}　${chinaDateTime(x.confirmedAt)}　IP ${x.ip ?? '—'}` : '—'}
+                  value={x ? `${x.userName}　${chinaDateTime(x.confirmedAt)}${x.ip ? `　IP ${x.ip}` : ''}` : '—'}
                   wide
                 />
               )

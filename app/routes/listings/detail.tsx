@@ -47,7 +47,10 @@ export async function loader({ request, url, params, context }: Route.LoaderArgs
   // Matches: for the owner, brokers and the bureau, once the listing is public.
   const matches =
     listing.status === 'PUBLISHED' && canSeeMatches(user, listing) ? await matchesForViewer({ actor: user, kind, id: listing.id, locale: localeFromRequest(request) }) : null
+  // Brokers draft contracts from a match; so does the achievement owner's administrator.
+  const mayDraft = !!user && can(user.role, 'contract:draft') && (user.role === 'BROKER' || (kind === 'achievement' && owner && user.isOrgAdmin))
   return {
+    mayDraft,
     matches,
     kind,
     listing: shown as typeof listing,
@@ -107,7 +110,7 @@ type Listing = Record<string, unknown> & {
 export default function ListingDetail() {
   const t = useT()
   const locale = useLocale()
-  const { kind, listing: raw, region, actions, privileged, canEdit, publishesDirectly, matches } = useLoaderData<typeof loader>()
+  const { kind, listing: raw, region, actions, privileged, canEdit, publishesDirectly, matches, mayDraft } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const l = raw as unknown as Listing
   const text = KIND_TEXT[kind]
@@ -146,7 +149,17 @@ export default function ListingDetail() {
       <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">
         <div className="space-y-6">
           {kind === 'achievement' ? <AchievementBody l={l} /> : kind === 'demand' ? <DemandBody l={l} /> : <ScenarioBody l={l} />}
-          {matches ? <MatchList kind={kind} result={matches} /> : null}
+          {matches ? (
+            <MatchList
+              kind={kind}
+              result={matches}
+              contractHref={
+                mayDraft
+                  ? (otherId) => (kind === 'achievement' ? `/contracts/new?achievement=${l.id}&need=${otherId}` : `/contracts/new?need=${kind}:${l.id}&achievement=${otherId}`)
+                  : undefined
+              }
+            />
+          ) : null}
         </div>
         <aside className="space-y-4">
           <section className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
