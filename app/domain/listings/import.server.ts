@@ -5,17 +5,15 @@ import { audit } from '~/domain/audit.server'
 import { AppError } from '~/domain/errors'
 import { isValidRegionCode } from '~/domain/orgs/regions.server'
 import { authorize, newInvitationCode, type Actor } from '~/domain/users/accounts.server'
-import { searchDocFor } from '~/domain/search/documents.server'
+import { syncSearchDocuments } from '~/domain/search/documents.server'
 import { can } from '~/domain/users/permissions'
 import { msg } from '~/domain/validation/fields'
 import { prisma } from '~/infra/db/client.server'
 import { getEnv } from '~/infra/env.server'
-import { removeSearchDocuments, writeSearchDocuments } from '~/infra/search/embedded.server'
-import { docId } from '~/infra/search/engine'
 import { CONFIDENTIAL_FIELDS, DEFAULT_SOURCE, validateRows, type ExchangeRecord, type ParsedFile, type RowError } from './exchange'
 import { CREATE_PERMISSION, LISTING_KINDS, type ListingKind } from './kinds'
-import { delegate } from './listings.server'
-import { stageForTrl, type AchievementInput, type DemandInput, type ScenarioInput } from './schemas'
+import { delegate, listingData } from './listings.server'
+
 
 /**
  * Imports listings from an exchange file (docs/exchange-format.md). Two steps: `prepareImport`
@@ -333,25 +331,6 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out
 }
 
-/**
- * syncSearchDocument (domain/search/documents.server.ts) for a batch: the same index rows and
- * outbox topics, with one read and one outbox insert for the batch instead of one per listing.
- * Imported listings are searchable and matched in the same transaction that writes them.
- */
-async function syncSearchDocuments(tx: Tx, kind: ListingKind, ids: string[]) {
-  if (ids.length === 0) return
-  const rows = await delegate(tx, kind).findMany({ where: { id: { in: ids } }, include: { org: { select: { id: true, name: true, regionCode: true } } } })
-  const published = rows.filter((r) => r.status === 'PUBLISHED')
-  await writeSearchDocuments(tx, published.map((r) => searchDocFor(kind, r as unknown as Parameters<typeof searchDocFor>[1])))
-  const hidden = rows.filter((r) => r.status !== 'PUBLISHED').map((r) => docId(kind, r.id))
-  if (hidden.length) await removeSearchDocuments(tx, hidden)
-  // As enqueue() writes them (domain/events/outbox.server.ts), in one statement.
-  const meili = getEnv().KZ_SEARCH === 'meilisearch'
-  await tx.outbox.createMany({
-    data: ids.flatMap((id) => [...(meili ? [{ topic: 'search.sync', payload: { kind, id } }] : []), { topic: 'match.recompute', payload: { kind, id } }]),
-  })
-}
-
 /** By exact name; of several with one name, the verified one, then the oldest. */
 async function findOrgsByName(db: Db | Tx, names: string[]): Promise<Map<string, string>> {
   const found = new Map<string, string>()
@@ -413,60 +392,3 @@ async function bureauOrg(db: Db, actor: Importer): Promise<string> {
   return org.id
 }
 
-/** A listing's columns from a validated input (as createListing stores them). */
-function listingData(kind: ListingKind, input: ExchangeRecord['input']): Record<string, unknown> {
-  const contact = { contactName: input.contactName ?? null, contactPhone: input.contactPhone ?? null, contactEmail: input.contactEmail ?? null }
-  const fen = (v: number | null | undefined) => (v === null || v === undefined ? null : BigInt(v))
-  const date = (d: string | undefined) => (d ? new Date(`${d}T00:00:00Z`) : null)
-  if (kind === 'achievement') {
-    const a = input as AchievementInput
-    return {
-      title: a.title,
-      summary: a.summary,
-      field: a.field,
-      industry: a.industry,
-      keywords: a.keywords,
-      trl: a.trl,
-      stage: a.stage ?? stageForTrl(a.trl),
-      ipType: a.ipType ?? null,
-      ipNumbers: a.ipNumbers,
-      ipStatus: a.ipStatus ?? null,
-      transferModes: a.transferModes,
-      askingPriceFen: fen(a.askingPrice),
-      confidentialDetails: a.confidentialDetails ?? null,
-      ...contact,
-    }
-  }
-  if (kind === 'demand') {
-    const d = input as DemandInput
-    return {
-      title: d.title,
-      description: d.description,
-      currentSituation: d.currentSituation ?? null,
-      targetIndicators: d.targetIndicators ?? null,
-      constraints: d.constraints ?? null,
-      field: d.field,
-      industry: d.industry,
-      keywords: d.keywords,
-      trlMin: d.trlMin ?? null,
-      budgetFen: fen(d.budget),
-      deadline: date(d.deadline),
-      cooperationModes: d.cooperationModes,
-      confidential: d.confidential,
-      ...contact,
-    }
-  }
-  const s = input as ScenarioInput
-  return {
-    title: s.title,
-    description: s.description,
-    sector: s.sector,
-    field: s.field ?? null,
-    capability: s.capability ?? null,
-    keywords: s.keywords,
-    budgetFen: fen(s.budget),
-    deadline: date(s.deadline),
-    ownerDepartment: s.ownerDepartment ?? null,
-    ...contact,
-  }
-}

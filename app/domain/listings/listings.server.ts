@@ -84,7 +84,8 @@ export function allowedActions(actor: Actor | null | undefined, kind: ListingKin
   })
 }
 
-function toData(kind: ListingKind, input: ListingInput): Record<string, unknown> {
+/** A listing's columns from a validated input: what create, update and import store. */
+export function listingData(kind: ListingKind, input: ListingInput): Record<string, unknown> {
   const contact = { contactName: input.contactName ?? null, contactPhone: input.contactPhone ?? null, contactEmail: input.contactEmail ?? null }
   const big = (fen: number | null | undefined) => (fen === null || fen === undefined ? null : BigInt(fen))
   const date = (d: string | undefined) => (d ? new Date(`${d}T00:00:00Z`) : null)
@@ -172,7 +173,7 @@ export async function createListing({
     // Refuse before writing: a create that answers "forbidden" must not leave a draft behind.
     if (submit) await requireVerifiedOrg(tx, orgId)
     const created = await delegate(tx, kind).create({
-      data: { ...toData(kind, input), orgId, createdById: actor.id, status: 'DRAFT' },
+      data: { ...listingData(kind, input), orgId, createdById: actor.id, status: 'DRAFT' },
     })
     await audit(tx, { actorId: actor.id, action: `${kind}.create`, entityType: ENTITY[kind], entityId: created.id, after: created, ip })
     await syncSearchDocument(tx, kind, created.id)
@@ -205,7 +206,7 @@ export async function updateListing({
     const status: ListingStatus = before.status === 'PUBLISHED' ? 'PENDING_REVIEW' : before.status
     const after = await delegate(tx, kind).update({
       where: { id },
-      data: { ...toData(kind, input), status, refreshedAt: new Date(), staleAt: null },
+      data: { ...listingData(kind, input), status, refreshedAt: new Date(), staleAt: null },
     })
     await audit(tx, { actorId: actor.id, action: `${kind}.update`, entityType: ENTITY[kind], entityId: id, before, after, ip })
     await syncSearchDocument(tx, kind, id)

@@ -1,5 +1,4 @@
 import type { Prisma } from '~/generated/prisma/client'
-import { enqueue } from '~/domain/events/outbox.server'
 import type { ListingKind } from '~/domain/listings/kinds'
 import { getEnv } from '~/infra/env.server'
 import { removeSearchDocuments, writeSearchDocuments } from '~/infra/search/embedded.server'
@@ -81,20 +80,30 @@ export function searchDocFor(kind: ListingKind, row: ListingRow): SearchDoc {
 }
 
 /**
- * Brings a listing's search document in line with the listing, inside the caller's
- * transaction: published listings are indexed, all others removed. With Meilisearch, the
- * same change is queued for it through the outbox, so an outage there loses nothing; so is
- * the recomputation of the listing's matches.
+ * Brings listings' search documents in line with the listings, inside the caller's
+ * transaction: published listings are indexed, all others removed. With Meilisearch, the same
+ * change is queued for it through the outbox, so an outage there loses nothing; so is the
+ * recomputation of the listings' matches. One read and one outbox insert per batch (imports).
  */
-export async function syncSearchDocument(tx: Tx, kind: ListingKind, listingId: string) {
-  const row = (await (tx[kind] as unknown as { findUnique(args: object): Promise<ListingRow | null> }).findUnique({
-    where: { id: listingId },
+export async function syncSearchDocuments(tx: Tx, kind: ListingKind, ids: string[]) {
+  if (ids.length === 0) return
+  const rows = (await (tx[kind] as unknown as { findMany(args: object): Promise<ListingRow[]> }).findMany({
+    where: { id: { in: ids } },
     include: orgSelect,
-  })) as ListingRow | null
-  if (row?.status === 'PUBLISHED') await writeSearchDocuments(tx, [searchDocFor(kind, row)])
-  else await removeSearchDocuments(tx, [docId(kind, listingId)])
-  if (getEnv().KZ_SEARCH === 'meilisearch') await enqueue(tx, 'search.sync', { kind, id: listingId })
-  await enqueue(tx, 'match.recompute', { kind, id: listingId })
+  })) as ListingRow[]
+  const published = rows.filter((r) => r.status === 'PUBLISHED')
+  await writeSearchDocuments(tx, published.map((r) => searchDocFor(kind, r)))
+  const shown = new Set(published.map((r) => r.id))
+  await removeSearchDocuments(tx, ids.filter((id) => !shown.has(id)).map((id) => docId(kind, id)))
+  const meili = getEnv().KZ_SEARCH === 'meilisearch'
+  // As enqueue() (domain/events/outbox.server.ts) writes them, in one statement.
+  await tx.outbox.createMany({
+    data: ids.flatMap((id) => [...(meili ? [{ topic: 'search.sync', payload: { kind, id } }] : []), { topic: 'match.recompute', payload: { kind, id } }]),
+  })
+}
+
+export function syncSearchDocument(tx: Tx, kind: ListingKind, listingId: string) {
+  return syncSearchDocuments(tx, kind, [listingId])
 }
 
 /** Reads a listing's document as the indexes should hold it now (null: not published). */
