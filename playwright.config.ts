@@ -103,7 +103,7 @@ export default defineConfig({
     url: `${baseURL}/healthz`,
     env: serverEnv,
     reuseExistingServer: false,
-    timeout: 60_000,
+    timeout: 180_000, // a first start migrates and loads the demo data set
     gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
     stdout: 'ignore',
     stderr: 'pipe',
