@@ -64,6 +64,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
             canReview: canReview(user),
             // Bureau staff import for anyone; organisation administrators for their organisation.
             canImport: can(user.role, 'listing:import-any') || (user.isOrgAdmin && can(user.role, 'listing:import')),
+            canCommissions: user.role === 'BROKER' || can(user.role, 'commission:read-all'),
             canContracts: !!user.orgId || can(user.role, 'contract:read-all'),
             pendingReviews: pending,
           }
@@ -133,6 +134,9 @@ function Header() {
           <NavLink to="/scenarios" className={navClass}>
             {t('nav.scenarios')}
           </NavLink>
+          <NavLink to="/stats" className={navClass}>
+            {t('stats.nav')}
+          </NavLink>
           {user?.canPost ? (
             <NavLink to="/my/listings" className={navClass}>
               {t('nav.myListings')}
@@ -157,6 +161,11 @@ function Header() {
           {user?.canContracts ? (
             <NavLink to="/contracts" className={navClass}>
               {t('nav.contracts')}
+            </NavLink>
+          ) : null}
+          {user?.canCommissions ? (
+            <NavLink to="/commissions" className={navClass}>
+              {t('nav.commissions')}
             </NavLink>
           ) : null}
           {user && can(user.role, 'org:verify') ? (

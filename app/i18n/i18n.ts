@@ -8,8 +8,12 @@ import { importEn } from './import.en'
 import { importZhCN } from './import.zh-CN'
 import { listingsEn } from './listings.en'
 import { listingsZhCN } from './listings.zh-CN'
+import { paymentsEn } from './payments.en'
+import { paymentsZhCN } from './payments.zh-CN'
 import { searchEn } from './search.en'
 import { searchZhCN } from './search.zh-CN'
+import { statsEn } from './stats.en'
+import { statsZhCN } from './stats.zh-CN'
 import { zhCN } from './zh-CN'
 
 export const LOCALES = ['zh-CN', 'en'] as const
@@ -19,8 +23,8 @@ export const LOCALE_COOKIE = 'kz_lang'
 
 /** Each area of the app keeps its own pair of catalogues; a test checks that the pairs match. */
 export const CATALOGUES: Record<Locale, Record<string, string>> = {
-  'zh-CN': { ...zhCN, ...listingsZhCN, ...apiZhCN, ...importZhCN, ...searchZhCN, ...contractsZhCN },
-  en: { ...en, ...listingsEn, ...apiEn, ...importEn, ...searchEn, ...contractsEn },
+  'zh-CN': { ...zhCN, ...listingsZhCN, ...apiZhCN, ...importZhCN, ...searchZhCN, ...contractsZhCN, ...statsZhCN, ...paymentsZhCN },
+  en: { ...en, ...listingsEn, ...apiEn, ...importEn, ...searchEn, ...contractsEn, ...statsEn, ...paymentsEn },
 }
 
 export function isLocale(value: unknown): value is Locale {

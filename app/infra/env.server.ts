@@ -39,6 +39,29 @@ const EnvSchema = z.object({
     .trim()
     .regex(/^[\w.:/, -]+$/, { message: 'an Express trust-proxy value, e.g. loopback or 1' })
     .optional(),
+  /** Stripe secret key (sk_live_… / sk_test_…); unset: the payments page offers bank transfer only. */
+  STRIPE_SECRET_KEY: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || /^(sk|rk)_(test|live)_\w+$/.test(v), { message: 'must be a Stripe secret key (sk_test_… or sk_live_…)' }),
+  /** The signing secret of the Stripe webhook endpoint (whsec_…). */
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || v.startsWith('whsec_'), { message: 'must be a webhook signing secret (whsec_…)' }),
+  /** The currency of online payments (ISO 4217, lower case). */
+  KZ_CURRENCY: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z]{3}$/, { message: 'a three-letter ISO 4217 currency code, e.g. cny' })
+    .default('cny'),
+  /** A local stand-in for Stripe's hosted checkout page (/dev/checkout/…): for browser tests, never in production. */
+  KZ_STRIPE_STANDIN: z.enum(['on', 'off']).default('off'),
 })
 
 export type Env = z.infer<typeof EnvSchema> & {
@@ -61,6 +84,12 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
     throw new EnvError(
       'Invalid configuration (see .env.example):\n  SESSION_SECRET: required in production (at least 32 characters)',
     )
+  }
+  if (env.KZ_STRIPE_STANDIN === 'on' && env.NODE_ENV === 'production') {
+    throw new EnvError('Invalid configuration (see .env.example):\n  KZ_STRIPE_STANDIN: the checkout stand-in is never allowed in production')
+  }
+  if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET && env.NODE_ENV === 'production') {
+    throw new EnvError('Invalid configuration (see .env.example):\n  STRIPE_WEBHOOK_SECRET: required with STRIPE_SECRET_KEY in production')
   }
   return {
     ...env,

@@ -18,6 +18,8 @@ export const PERMISSIONS = {
     'listing:import-any',
     'contract:register',
     'contract:read-all',
+    'commission:read-all',
+    'target:edit',
   ],
   ADMIN: [
     'account:manage',
@@ -32,6 +34,7 @@ export const PERMISSIONS = {
     'listing:import',
     'listing:import-any',
     'contract:read-all',
+    'commission:read-all',
   ],
 } as const satisfies Record<Role, readonly string[]>
 
