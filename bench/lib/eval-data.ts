@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { OrgKind } from '~/generated/prisma/enums'
 import type { ListingKind } from '~/domain/listings/kinds'
-import { stageForTrl } from '~/domain/listings/schemas'
+import { listingData } from '~/domain/listings/listings.server'
 import { currentSearchDoc, syncSearchDocument } from '~/domain/search/documents.server'
 import { openDatabase, setDb, type Database } from '~/infra/db/client.server'
 import { migrate } from '~/infra/db/migrate.server'
@@ -90,41 +90,11 @@ export async function loadEvalData(db: Database, set: EvalSet = loadEvalSet()): 
     listingIds.set(fixtureId, id)
   }
 
-  for (const { id, owner, input: a } of set.achievements) {
-    await write('achievement', id, {
-      orgId: orgIds.get(owner)!,
-      title: a.title,
-      summary: a.summary,
-      field: a.field,
-      industry: a.industry,
-      keywords: a.keywords,
-      trl: a.trl,
-      stage: a.stage ?? stageForTrl(a.trl),
-      ipType: a.ipType ?? null,
-      ipNumbers: a.ipNumbers,
-      ipStatus: a.ipStatus ?? null,
-      transferModes: a.transferModes,
-      askingPriceFen: a.askingPrice === null ? null : BigInt(a.askingPrice),
-      confidentialDetails: a.confidentialDetails ?? null,
-    })
+  for (const { id, owner, input } of set.achievements) {
+    await write('achievement', id, { orgId: orgIds.get(owner)!, ...listingData('achievement', input) })
   }
-  for (const { id, enterprise, input: d } of set.demands) {
-    await write('demand', id, {
-      orgId: orgIds.get(enterprise)!,
-      title: d.title,
-      description: d.description,
-      currentSituation: d.currentSituation ?? null,
-      targetIndicators: d.targetIndicators ?? null,
-      constraints: d.constraints ?? null,
-      field: d.field,
-      industry: d.industry,
-      keywords: d.keywords,
-      trlMin: d.trlMin ?? null,
-      budgetFen: d.budget === null ? null : BigInt(d.budget),
-      deadline: d.deadline ? new Date(`${d.deadline}T00:00:00Z`) : null,
-      cooperationModes: d.cooperationModes,
-      confidential: d.confidential,
-    })
+  for (const { id, enterprise, input } of set.demands) {
+    await write('demand', id, { orgId: orgIds.get(enterprise)!, ...listingData('demand', input) })
   }
   return { set, db, listingIds, fixtureIds: new Map([...listingIds].map(([fixture, listing]) => [listing, fixture])) }
 }
