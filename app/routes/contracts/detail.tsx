@@ -26,7 +26,7 @@ import { MilestoneTable, TermsFacts } from '~/ui/contracts/terms-view'
 import { GeneralErrorBoundary } from '~/ui/error-page'
 import { Button, FieldErrors, FormError } from '~/ui/form'
 import { formatDate, formatDay } from '~/ui/listings/format'
-import { asAppError, asResponse, contractId, errorKey, redirectWithFlash } from './helpers.server'
+import { asAppError, asResponse, contractId, errorKey, redirectWithFlash, termsView } from './helpers.server'
 
 export function meta({ data, matches }: Route.MetaArgs) {
   const t = translator(((matches[0]?.data as { locale?: Locale } | undefined)?.locale) ?? 'zh-CN')
@@ -71,22 +71,7 @@ export async function loader(args: Route.LoaderArgs) {
       buyer: org(c.buyerOrg),
       broker: c.broker ? { name: c.broker.name, agency: c.brokerOrg?.name ?? null } : null,
       links: { achievementId: c.achievementId, demandId: c.demandId, scenarioId: c.scenarioId },
-      terms: {
-        type: c.type,
-        subtype: c.subtype,
-        exclusivity: c.exclusivity,
-        field: c.field,
-        industry: c.industry,
-        ipType: c.ipType,
-        ipNumbers: c.ipNumbers,
-        amountFen: Number(c.amountFen),
-        techAmountFen: Number(c.techAmountFen),
-        paymentMethod: c.paymentMethod,
-        royaltyRateBp: c.royaltyRateBp,
-        entryFeeFen: c.entryFeeFen === null ? null : Number(c.entryFeeFen),
-        termStart: c.termStart,
-        termEnd: c.termEnd,
-      },
+      terms: termsView(c),
       milestones: c.milestones.map((m) => ({ seq: m.seq, title: m.title, dueDate: m.dueDate, amountFen: Number(m.amountFen), status: m.status })),
       createdAt: c.createdAt,
       signedAt: c.signedAt,

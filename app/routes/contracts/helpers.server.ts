@@ -3,7 +3,7 @@ import { redirect } from 'react-router'
 import type { ChecklistKey } from '~/domain/contracts/checklist'
 import { AppError, isAppError } from '~/domain/errors'
 import { msg } from '~/domain/validation/fields'
-import type { ContractStatus } from '~/generated/prisma/enums'
+import type { ContractStatus, ContractSubtype, ContractType, Industry, IpType, LicenseExclusivity, PaymentMethod, TechField } from '~/generated/prisma/enums'
 import { localeFromRequest, translator } from '~/i18n/i18n'
 import { setFlash, type Flash } from '~/infra/http/cookies.server'
 import { CHECKLIST_LABEL_KEYS, CONTRACT_STATUS_KEYS } from '~/ui/contracts/labels'
@@ -58,4 +58,39 @@ export function asResponse(error: unknown): Response {
 
 export async function redirectWithFlash(to: string, flash: Flash) {
   return redirect(to, { headers: { 'Set-Cookie': await setFlash(flash) } })
+}
+
+/** A contract's terms as pages show them: money as numbers of fen. */
+export function termsView(c: {
+  type: ContractType
+  subtype: ContractSubtype
+  exclusivity: LicenseExclusivity | null
+  field: TechField | null
+  industry: Industry | null
+  ipType: IpType | null
+  ipNumbers: string[]
+  amountFen: bigint
+  techAmountFen: bigint
+  paymentMethod: PaymentMethod
+  royaltyRateBp: number | null
+  entryFeeFen: bigint | null
+  termStart: Date | null
+  termEnd: Date | null
+}) {
+  return {
+    type: c.type,
+    subtype: c.subtype,
+    exclusivity: c.exclusivity,
+    field: c.field,
+    industry: c.industry,
+    ipType: c.ipType,
+    ipNumbers: c.ipNumbers,
+    amountFen: Number(c.amountFen),
+    techAmountFen: Number(c.techAmountFen),
+    paymentMethod: c.paymentMethod,
+    royaltyRateBp: c.royaltyRateBp,
+    entryFeeFen: c.entryFeeFen === null ? null : Number(c.entryFeeFen),
+    termStart: c.termStart,
+    termEnd: c.termEnd,
+  }
 }

@@ -19,7 +19,7 @@ import { Button, FieldErrors, FormError } from '~/ui/form'
 import { Section, SelectField, TextField } from '~/ui/listings/form-fields'
 import { fenToYuanInput } from '~/ui/listings/format'
 import { optionsOf } from '~/ui/listings/labels'
-import { asAppError, asResponse, contractId, errorKey, redirectWithFlash, replyWithAppError } from './helpers.server'
+import { asAppError, asResponse, contractId, errorKey, redirectWithFlash, replyWithAppError, termsView } from './helpers.server'
 
 export function meta({ data, matches }: Route.MetaArgs) {
   const t = translator(((matches[0]?.data as { locale?: Locale } | undefined)?.locale) ?? 'zh-CN')
@@ -46,22 +46,7 @@ export async function loader(args: Route.LoaderArgs) {
       status: c.status,
       seller: `${c.sellerOrg.name}（${regionName(c.sellerOrg.regionCode) ?? c.sellerOrg.regionCode}）`,
       buyer: `${c.buyerOrg.name}（${regionName(c.buyerOrg.regionCode) ?? c.buyerOrg.regionCode}）`,
-      terms: {
-        type: c.type,
-        subtype: c.subtype,
-        exclusivity: c.exclusivity,
-        field: c.field,
-        industry: c.industry,
-        ipType: c.ipType,
-        ipNumbers: c.ipNumbers,
-        amountFen: Number(c.amountFen),
-        techAmountFen: Number(c.techAmountFen),
-        paymentMethod: c.paymentMethod,
-        royaltyRateBp: c.royaltyRateBp,
-        entryFeeFen: c.entryFeeFen === null ? null : Number(c.entryFeeFen),
-        termStart: c.termStart,
-        termEnd: c.termEnd,
-      },
+      terms: termsView(c),
       milestones: c.milestones.map((m) => ({ seq: m.seq, title: m.title, dueDate: m.dueDate, amountFen: Number(m.amountFen) })),
     },
     checklist,

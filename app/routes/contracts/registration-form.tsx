@@ -10,7 +10,7 @@ import { chinaDateTime, classificationText, CONTRACT_STATUS_KEYS, EXCLUSIVITY_KE
 import { GeneralErrorBoundary } from '~/ui/error-page'
 import { formatDate, formatDay, formatFenExact } from '~/ui/listings/format'
 import { FIELD_KEYS, INDUSTRY_KEYS, IP_TYPE_KEYS } from '~/ui/listings/labels'
-import { asResponse, contractId } from './helpers.server'
+import { asResponse, contractId, termsView } from './helpers.server'
 
 export function meta({ data, matches }: Route.MetaArgs) {
   const t = translator(((matches[0]?.data as { locale?: Locale } | undefined)?.locale) ?? 'zh-CN')
@@ -48,20 +48,7 @@ export async function loader(args: Route.LoaderArgs) {
       seller: party(c.sellerOrg, c.sellerKind, c.sellerRegion),
       buyer: party(c.buyerOrg, c.buyerKind, c.buyerRegion),
       broker: c.broker ? `${c.broker.name}${c.brokerOrg ? `（${c.brokerOrg.name}）` : ''}` : null,
-      type: c.type,
-      subtype: c.subtype,
-      exclusivity: c.exclusivity,
-      field: c.field,
-      industry: c.industry,
-      ipType: c.ipType,
-      ipNumbers: c.ipNumbers,
-      amountFen: Number(c.amountFen),
-      techAmountFen: Number(c.techAmountFen),
-      paymentMethod: c.paymentMethod,
-      royaltyRateBp: c.royaltyRateBp,
-      entryFeeFen: c.entryFeeFen === null ? null : Number(c.entryFeeFen),
-      termStart: c.termStart,
-      termEnd: c.termEnd,
+      ...termsView(c),
       signedAt: c.signedAt,
       submittedAt: c.registrationSubmittedAt,
       registrationNumber: c.registrationNumber,
