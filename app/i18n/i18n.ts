@@ -1,5 +1,13 @@
 import { useRouteLoaderData } from 'react-router'
 import { apiEn } from './api.en'
+import { brokersEn } from './brokers.en'
+import { brokersZhCN } from './brokers.zh-CN'
+import { conversationEn } from './conversation.en'
+import { conversationZhCN } from './conversation.zh-CN'
+import { dealsEn } from './deals.en'
+import { dealsZhCN } from './deals.zh-CN'
+import { notificationsEn } from './notifications.en'
+import { notificationsZhCN } from './notifications.zh-CN'
 import { apiZhCN } from './api.zh-CN'
 import { contractsEn } from './contracts.en'
 import { contractsZhCN } from './contracts.zh-CN'
@@ -23,8 +31,10 @@ export const LOCALE_COOKIE = 'kz_lang'
 
 /** Each area of the app keeps its own pair of catalogues; a test checks that the pairs match. */
 export const CATALOGUES: Record<Locale, Record<string, string>> = {
-  'zh-CN': { ...zhCN, ...listingsZhCN, ...apiZhCN, ...importZhCN, ...searchZhCN, ...contractsZhCN, ...statsZhCN, ...paymentsZhCN },
-  en: { ...en, ...listingsEn, ...apiEn, ...importEn, ...searchEn, ...contractsEn, ...statsEn, ...paymentsEn },
+  'zh-CN': { ...zhCN, ...listingsZhCN, ...apiZhCN, ...importZhCN, ...searchZhCN, ...contractsZhCN, ...statsZhCN, ...paymentsZhCN,
+    ...brokersZhCN, ...dealsZhCN, ...conversationZhCN, ...notificationsZhCN },
+  en: { ...en, ...listingsEn, ...apiEn, ...importEn, ...searchEn, ...contractsEn, ...statsEn, ...paymentsEn,
+    ...brokersEn, ...dealsEn, ...conversationEn, ...notificationsEn },
 }
 
 export function isLocale(value: unknown): value is Locale {

@@ -4,7 +4,16 @@ import type { OrgKind, Role } from '~/generated/prisma/enums'
 export const PERMISSIONS = {
   SUPPLIER: ['account:manage', 'org:invite', 'achievement:create', 'listing:import', 'contract:draft'],
   ENTERPRISE: ['account:manage', 'org:invite', 'demand:create', 'listing:import', 'contract:draft'],
-  BROKER: ['account:manage', 'org:invite', 'listing:confidential', 'contract:draft'],
+  BROKER: [
+    'account:manage',
+    'org:invite',
+    'listing:confidential',
+    'contract:draft',
+    'broker:profile',
+    'demand:mine',
+    'demand:claim',
+    'deal:create',
+  ],
   BUREAU: [
     'account:manage',
     'org:invite',
@@ -20,6 +29,9 @@ export const PERMISSIONS = {
     'contract:read-all',
     'commission:read-all',
     'target:edit',
+    'deal:read-all',
+    'broker:verify',
+    'nda:template',
   ],
   ADMIN: [
     'account:manage',
@@ -35,6 +47,10 @@ export const PERMISSIONS = {
     'listing:import-any',
     'contract:read-all',
     'commission:read-all',
+    'deal:read-all',
+    'broker:verify',
+    'nda:template',
+    'mail:read',
   ],
 } as const satisfies Record<Role, readonly string[]>
 

@@ -1,0 +1,3 @@
+/** Messages for the brokers area. */
+export const brokersEn: Record<string, string> = {
+}

@@ -1,0 +1,3 @@
+/** Messages for the conversation area. */
+export const conversationEn: Record<string, string> = {
+}

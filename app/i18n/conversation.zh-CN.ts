@@ -1,0 +1,3 @@
+/** Messages for the conversation area. */
+export const conversationZhCN: Record<string, string> = {
+}

@@ -1,0 +1,3 @@
+/** Messages for the deals area. */
+export const dealsEn: Record<string, string> = {
+}

@@ -1,0 +1,3 @@
+/** Messages for the notifications area. */
+export const notificationsEn: Record<string, string> = {
+}

@@ -1,0 +1,3 @@
+/** Messages for the notifications area. */
+export const notificationsZhCN: Record<string, string> = {
+}
