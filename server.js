@@ -8,7 +8,8 @@ import express from 'express'
 import { RouterContextProvider } from 'react-router'
 
 const root = path.dirname(fileURLToPath(import.meta.url))
-const build = await import(path.join(root, 'build/server/index.js'))
+const buildDir = path.resolve(root, process.env.KZ_BUILD_DIR ?? 'build')
+const build = await import(path.join(buildDir, 'server/index.js'))
 const { onServerStart, clientIpContext } = build.entry.module
 
 let started
@@ -25,8 +26,8 @@ const app = express()
 app.disable('x-powered-by')
 if (trustProxy) app.set('trust proxy', trustProxy)
 app.use(compression())
-app.use('/assets', express.static(path.join(root, 'build/client/assets'), { immutable: true, maxAge: '1y' }))
-app.use(express.static(path.join(root, 'build/client'), { maxAge: '1h', index: false }))
+app.use('/assets', express.static(path.join(buildDir, 'client/assets'), { immutable: true, maxAge: '1y' }))
+app.use(express.static(path.join(buildDir, 'client'), { maxAge: '1h', index: false }))
 app.all(
   '*',
   createRequestHandler({
