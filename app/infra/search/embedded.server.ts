@@ -197,47 +197,51 @@ async function searchEmbedded(request: SearchRequest): Promise<SearchResponse> {
   if (f.priceBucket) where.push(`d."priceBucket" = ${p(f.priceBucket)}`)
   if (f.excludeIds?.length) where.push(`NOT (d.id = ANY(${p(f.excludeIds, '::text[]')}))`)
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : ''
-  const score = queryParam ? `ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', d.terms, ${queryParam}, 1)` : '0'
+  const ranked = queryParam !== null && request.sort === 'relevance' && request.limit > 0
+  const score = ranked ? `ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', d.terms, ${queryParam}, 1)` : '0'
   const order = {
-    relevance: queryParam ? `score DESC, d."publishedAt" DESC, d.id` : `d."publishedAt" DESC, d.id`,
-    newest: `d."publishedAt" DESC, d.id`,
-    price_asc: `d."priceFen" ASC NULLS LAST, d.id`,
-    price_desc: `d."priceFen" DESC NULLS LAST, d.id`,
+    relevance: ranked ? `score DESC, "publishedAt" DESC, id` : `"publishedAt" DESC, id`,
+    newest: `"publishedAt" DESC, id`,
+    price_asc: `"priceFen" ASC NULLS LAST, id`,
+    price_desc: `"priceFen" DESC NULLS LAST, id`,
   }[request.sort]
-  const columns = `d.id, d.kind, d."listingId", d."orgId", d."orgName", d."regionCode", d.province, d.title, d.body, d.keywords,
-    d.field, d.industry, d.trl, d.stage, d.modes::text[] AS modes, d."priceFen", d."priceBucket", d.deadline, d."publishedAt"`
-  const limit = p(request.limit, '::int')
-  const offset = p(request.offset, '::int')
-  const rows = await db.$queryRawUnsafe<Row[]>(
-    `SELECT ${columns}, ${score}::float8 AS score FROM "SearchDocument" d ${whereSql} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
+  // One statement, one pass over the matching documents: the matches are collected once with
+  // the few columns that sorting and facets need, then counted, grouped and paged from memory;
+  // only the page's documents are read in full.
+  const facetSql = request.facets.map((name) =>
+    name === 'modes'
+      ? `(SELECT json_object_agg(v, n) FROM (SELECT x::text AS v, count(*)::int AS n FROM m, unnest(m.modes) AS x GROUP BY 1) s) AS "f_modes"`
+      : `(SELECT json_object_agg(v, n) FROM (SELECT ${FACET_COLUMNS[name]} AS v, count(*)::int AS n FROM m WHERE ${FACET_COLUMNS[name]} IS NOT NULL GROUP BY 1) s) AS "f_${name}"`,
+  )
+  const pageSql =
+    request.limit > 0
+      ? `(SELECT coalesce(json_agg(row_to_json(x) ORDER BY x.ord), '[]') FROM (
+           SELECT d.id, d.kind, d."listingId", d."orgId", d."orgName", d."regionCode", d.province, d.title, d.body, d.keywords,
+             d.field, d.industry, d.trl, d.stage, d.modes::text[] AS modes, d."priceFen"::text AS "priceFen", d."priceBucket",
+             d.deadline, to_char(d."publishedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "publishedAt", p.score, p.ord
+           FROM (SELECT id, score, row_number() OVER (ORDER BY ${order}) AS ord FROM m ORDER BY ${order}
+                 LIMIT ${p(request.limit, '::int')} OFFSET ${p(request.offset, '::int')}) p
+           JOIN "SearchDocument" d ON d.id = p.id) x) AS page`
+      : `'[]'::json AS page`
+  const [result] = await db.$queryRawUnsafe<Record<string, unknown>[]>(
+    `WITH m AS MATERIALIZED (
+       SELECT d.id, d.kind, d.field, d.industry, d.trl, d.stage, d.modes, d.province, d."priceBucket", d."priceFen", d."publishedAt",
+         ${score}::float8 AS score
+       FROM "SearchDocument" d ${whereSql})
+     SELECT (SELECT count(*)::int FROM m) AS total, ${[pageSql, ...facetSql].join(', ')}`,
     ...params,
   )
-  const baseParams = params.slice(0, params.length - 2)
-  const [{ total }] = await db.$queryRawUnsafe<{ total: number }[]>(
-    `SELECT count(*)::int AS total FROM "SearchDocument" d ${whereSql}`,
-    ...baseParams,
-  )
+  const row = result!
   const facets: SearchResponse['facets'] = {}
-  const grouped = request.facets.filter((n): n is Exclude<FacetName, 'modes'> => n !== 'modes')
-  if (grouped.length) {
-    const sets = grouped.map((n) => `(${FACET_COLUMNS[n]})`).join(', ')
-    const selects = grouped.map((n, i) => `${FACET_COLUMNS[n]} AS f${i}, GROUPING(${FACET_COLUMNS[n]}) AS g${i}`).join(', ')
-    const facetRows = await db.$queryRawUnsafe<Record<string, unknown>[]>(
-      `SELECT ${selects}, count(*)::int AS n FROM "SearchDocument" d ${whereSql} GROUP BY GROUPING SETS (${sets})`,
-      ...baseParams,
-    )
-    grouped.forEach((name, i) => {
-      const counts: Record<string, number> = {}
-      for (const r of facetRows) if (Number(r[`g${i}`]) === 0 && r[`f${i}`] !== null) counts[String(r[`f${i}`])] = Number(r.n)
-      facets[name] = counts
-    })
+  for (const name of request.facets) {
+    const counts = (parseJson(row[`f_${name}`]) ?? {}) as Record<string, number>
+    facets[name] = Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, Number(v)]))
   }
-  if (request.facets.includes('modes')) {
-    const modeRows = await db.$queryRawUnsafe<{ v: string; n: number }[]>(
-      `SELECT m::text AS v, count(*)::int AS n FROM "SearchDocument" d, unnest(d.modes) AS m ${whereSql} GROUP BY 1`,
-      ...baseParams,
-    )
-    facets.modes = Object.fromEntries(modeRows.map((r) => [r.v, Number(r.n)]))
-  }
-  return { hits: rows.map((r) => ({ doc: rowToDoc(r), score: Number(r.score) })), total: Number(total), facets }
+  const page = (parseJson(row.page) ?? []) as (Row & { ord: number })[]
+  return { hits: page.map((r) => ({ doc: rowToDoc(r), score: Number(r.score) })), total: Number(row.total), facets }
+}
+
+/** json columns arrive parsed from one driver and as text from another. */
+function parseJson(value: unknown): unknown {
+  return typeof value === 'string' ? JSON.parse(value) : value
 }
