@@ -14,8 +14,10 @@ import {
 import type { Route } from './+types/root'
 import { CREATE_PERMISSION, LISTING_KINDS } from '~/domain/listings/kinds'
 import { canReview, reviewCounts } from '~/domain/listings/listings.server'
+import { countPendingConfirmations } from '~/domain/brokers/mining.server'
 import { AppError } from '~/domain/errors'
 import { can } from '~/domain/users/permissions'
+import { unreadCount } from '~/domain/notifications/notifications.server'
 import { DEFAULT_LOCALE, localeFromRequest, translator, useT, type Locale } from '~/i18n/i18n'
 import { apiErrorResponse } from '~/infra/http/api.server'
 import { getUser, loadAuth } from '~/infra/http/auth.server'
@@ -51,6 +53,8 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   const { flash, clear } = await readFlash(request)
   // Three indexed counts for reviewers only: cheap enough for the header badge on every page.
   const pending = user && canReview(user) ? Object.values(await reviewCounts({ actor: user })).reduce((a, b) => a + b, 0) : 0
+  // The bell: one count on the (userId, readAt, createdAt) index.
+  const unreadNotifications = user ? await unreadCount(user.id) : 0
   return data(
     {
       locale: localeFromRequest(request),
@@ -67,6 +71,10 @@ export async function loader({ request, context }: Route.LoaderArgs) {
             canCommissions: user.role === 'BROKER' || can(user.role, 'commission:read-all'),
             canContracts: !!user.orgId || can(user.role, 'contract:read-all'),
             pendingReviews: pending,
+            // Demands brokers recorded for the enterprise, awaiting a member's confirmation (0 without a query for others).
+            pendingDemandConfirmations: await countPendingConfirmations(user),
+            canClaim: can(user.role, 'demand:claim'),
+            unreadNotifications,
           }
         : null,
     },
@@ -134,6 +142,20 @@ function Header() {
           <NavLink to="/scenarios" className={navClass}>
             {t('nav.scenarios')}
           </NavLink>
+          <NavLink to="/brokers" end className={navClass}>
+            {t('brokers.nav')}
+          </NavLink>
+          {user?.canClaim ? (
+            <NavLink to="/brokers/claims" className={navClass}>
+              {t('brokers.nav.claims')}
+            </NavLink>
+          ) : null}
+          {user?.pendingDemandConfirmations ? (
+            <NavLink to="/my/pending-demands" className={navClass}>
+              {t('brokers.nav.pending')}
+              <span className="ml-1.5 rounded-full bg-amber-500 px-1.5 py-0.5 text-xs font-semibold text-white tabular-nums">{user.pendingDemandConfirmations}</span>
+            </NavLink>
+          ) : null}
           <NavLink to="/stats" className={navClass}>
             {t('stats.nav')}
           </NavLink>
@@ -158,6 +180,11 @@ function Header() {
               {t('import.title')}
             </NavLink>
           ) : null}
+          {user ? (
+            <NavLink to="/deals" className={navClass}>
+              {t('deal.nav')}
+            </NavLink>
+          ) : null}
           {user?.canContracts ? (
             <NavLink to="/contracts" className={navClass}>
               {t('nav.contracts')}
@@ -173,6 +200,16 @@ function Header() {
               {t('nav.verifyOrgs')}
             </NavLink>
           ) : null}
+          {user && can(user.role, 'nda:template') ? (
+            <NavLink to="/admin/nda-template" className={navClass}>
+              {t('nda.template.nav')}
+            </NavLink>
+          ) : null}
+          {user && can(user.role, 'mail:read') ? (
+            <NavLink to="/admin/mail" className={navClass}>
+              {t('mailLog.nav')}
+            </NavLink>
+          ) : null}
         </nav>
         <div className="ml-auto flex items-center gap-2">
           <Form method="post" action="/lang">
@@ -184,6 +221,7 @@ function Header() {
           </Form>
           {user ? (
             <>
+              <NotificationBell count={user.unreadNotifications} />
               <NavLink to="/account" className={navClass}>
                 {user.name}
               </NavLink>
@@ -206,6 +244,29 @@ function Header() {
         </div>
       </div>
     </header>
+  )
+}
+
+/** The bell in the header: the signed-in user's unread notifications. */
+function NotificationBell({ count }: { count: number }) {
+  const t = useT()
+  return (
+    <NavLink
+      to="/notifications"
+      className={({ isActive }) => `relative rounded p-2 ${isActive ? 'bg-sky-50 text-sky-800' : 'text-slate-600 hover:text-sky-800'}`}
+      aria-label={count ? t('notifications.bell', { count }) : t('notifications.title')}
+      title={count ? t('notifications.bell', { count }) : t('notifications.title')}
+      data-testid="notification-bell"
+    >
+      <svg aria-hidden="true" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.8" className="h-5 w-5">
+        <path strokeLinecap="round" strokeLinejoin="round" d="M15 17h5l-1.4-1.4A2 2 0 0 1 18 14.2V11a6 6 0 1 0-12 0v3.2a2 2 0 0 1-.6 1.4L4 17h5m6 0v1a3 3 0 1 1-6 0v-1m6 0H9" />
+      </svg>
+      {count ? (
+        <span aria-hidden="true" data-testid="notification-count" className="absolute -top-0.5 -right-0.5 min-w-[1.1rem] rounded-full bg-red-600 px-1 text-center text-[0.7rem] leading-[1.1rem] font-semibold text-white tabular-nums">
+          {count > 99 ? '99+' : count}
+        </span>
+      ) : null}
+    </NavLink>
   )
 }
 

@@ -190,9 +190,9 @@ export const listingsEn: Record<keyof typeof listingsZhCN, string> = {
 
   'listings.detail.back': 'Back to the list',
   'listings.detail.hidden': 'The details are visible only to the enterprise, technology brokers and the district bureau',
-  'listings.detail.hiddenHelp': 'To learn the current situation, target indicators and constraints, contact a platform broker or the bureau.',
+  'listings.detail.hiddenHelp': 'To learn the current situation, target indicators and constraints, contact a platform broker or the bureau; once a broker has introduced you, an NDA accepted by both sides opens them.',
   'listings.detail.confidentialNote': 'Visible only to your organisation, brokers and the bureau',
-  'listings.detail.contactHidden': 'Contact details are open to technology brokers and the bureau. To get in touch, ask a platform broker.',
+  'listings.detail.contactHidden': 'Contact details are open to technology brokers and the bureau, and to the other side once both have accepted an NDA. To get in touch, ask a platform broker.',
   'listings.detail.staleNotice': 'Nobody has confirmed this listing for a long time, or its deadline has passed; it may be out of date.',
   'listings.detail.rejected': 'The bureau sent this listing back. Change it as the reason says and submit it again.',
   'listings.detail.pending': 'This listing is waiting for review by the bureau and becomes public once approved.',

@@ -189,9 +189,9 @@ export const listingsZhCN = {
 
   'listings.detail.back': '返回列表',
   'listings.detail.hidden': '详细信息仅对需求方、技术经纪人和区科技局可见',
-  'listings.detail.hiddenHelp': '如需了解现状、目标指标和约束条件，请联系平台技术经纪人或区科技局。',
+  'listings.detail.hiddenHelp': '如需了解现状、目标指标和约束条件，请联系平台技术经纪人或区科技局；经纪人引荐后，双方签署保密协议即可查看。',
   'listings.detail.confidentialNote': '仅本机构、技术经纪人和区科技局可见',
-  'listings.detail.contactHidden': '联系方式仅对技术经纪人和区科技局开放。需要对接时，请联系平台技术经纪人。',
+  'listings.detail.contactHidden': '联系方式仅对技术经纪人和区科技局开放，双方签署保密协议后也向对方开放。需要对接时，请联系平台技术经纪人。',
   'listings.detail.staleNotice': '该信息已较长时间未确认或已过截止日期，内容可能已经变化。',
   'listings.detail.rejected': '区科技局退回了此信息，请按理由修改后重新提交。',
   'listings.detail.pending': '此信息正在等待区科技局审核，审核通过后公开。',

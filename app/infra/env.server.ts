@@ -33,6 +33,13 @@ const EnvSchema = z.object({
     .regex(/^smtps?:\/\//, { message: 'must start with smtp:// or smtps://' })
     .optional(),
   KZ_MAIL_FROM: z.string().trim().min(3).default('科转 KeZhuan <noreply@kezhuan.local>'),
+  /** The address people reach the app at, for links in e-mails; unset: http://HOST:PORT. */
+  KZ_PUBLIC_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v.replace(/\/+$/, '') : undefined))
+    .refine((v) => v === undefined || (/^https?:\/\//.test(v) && URL.canParse(v)), { message: 'must be an http(s):// URL such as https://kezhuan.example.cn' }),
   /** Express "trust proxy": loopback, a hop count, or addresses; unset behind no proxy. */
   KZ_TRUST_PROXY: z
     .string()
@@ -66,6 +73,8 @@ const EnvSchema = z.object({
 
 export type Env = z.infer<typeof EnvSchema> & {
   sessionSecret: string
+  /** Where links in e-mails point: KZ_PUBLIC_URL, else this server's own address. */
+  publicUrl: string
   dataDir: string
   dbMode: 'postgres' | 'pglite'
 }
@@ -95,8 +104,15 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
     ...env,
     dataDir,
     dbMode: env.DATABASE_URL ? 'postgres' : 'pglite',
+    publicUrl: env.KZ_PUBLIC_URL ?? `http://${ownHost(env.HOST)}:${env.PORT}`,
     sessionSecret: env.SESSION_SECRET ?? developmentSecret(dataDir),
   }
+}
+
+/** The host part of this server's own address (a wildcard listens on loopback too). */
+function ownHost(host: string) {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1'
+  return host.includes(':') ? `[${host}]` : host
 }
 
 /** Outside production a secret is generated once and kept in the data directory. */

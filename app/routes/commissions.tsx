@@ -60,7 +60,7 @@ export default function Commissions() {
   const { all, mayMarkPaid, totals, entries } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   return (
-    <main className="mx-auto max-w-6xl px-4 py-8">
+    <div>
       <h1 className="mb-1 text-2xl font-semibold text-slate-900">{t('commissions.title')}</h1>
       <p className="mb-6 text-sm text-slate-600">{t(all ? 'commissions.scopeAll' : 'commissions.scopeMine')}</p>
       <dl className="mb-6 grid grid-cols-3 gap-4">
@@ -132,7 +132,7 @@ export default function Commissions() {
           </table>
         </div>
       )}
-    </main>
+    </div>
   )
 }
 

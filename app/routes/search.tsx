@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
-import { Form, Link, useLoaderData, useNavigation, useSearchParams, useSubmit } from 'react-router'
+import { Form, Link, useLoaderData, useNavigation, useRouteLoaderData, useSearchParams, useSubmit } from 'react-router'
 import type { Route } from './+types/search'
 import { KIND_PATHS, LISTING_KINDS, type ListingKind } from '~/domain/listings/kinds'
 import type { Segment } from '~/domain/search/highlight'
@@ -12,6 +12,7 @@ import type { PriceBucket, SearchSort } from '~/infra/search/engine'
 import { GeneralErrorBoundary } from '~/ui/error-page'
 import { formatFen } from '~/ui/listings/format'
 import { FIELD_KEYS, INDUSTRY_KEYS, MODE_KEYS, STAGE_KEYS } from '~/ui/listings/labels'
+import { SaveSearch } from './saved-searches.forms'
 
 export function meta({ matches, data }: Route.MetaArgs) {
   const t = translator(((matches[0]?.data as { locale?: Locale } | undefined)?.locale) ?? 'zh-CN')
@@ -141,6 +142,7 @@ export default function Search() {
   const pages = Math.max(1, Math.ceil(Math.min(result.total, 1000 * query.pageSize) / query.pageSize))
   const busy = navigation.state === 'loading' && navigation.location?.pathname === '/search'
   const activeFilters = FACET_ORDER.filter((f) => params.get(FACET_PARAM[f]))
+  const signedIn = !!(useRouteLoaderData('root') as { user?: unknown } | undefined)?.user
 
   return (
     <div>
@@ -218,6 +220,9 @@ export default function Search() {
         <section aria-live="polite" aria-busy={busy} className={busy ? 'opacity-60' : ''}>
           <div className="mb-3 flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
             <span data-testid="result-total">{t('search.total', { count: result.total })}</span>
+            {signedIn ? (
+              <SaveSearch query={params.toString()} redirectTo={`/search?${params}`} defaultName={query.q.trim().slice(0, 100) || t('savedSearches.defaultName')} />
+            ) : null}
             <Form method="get" className="flex items-center gap-2">
               {[...params].filter(([k]) => k !== 'sort' && k !== 'page').map(([k, v]) => (
                 <input key={k} type="hidden" name={k} value={v} />

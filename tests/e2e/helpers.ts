@@ -25,6 +25,7 @@ export const DEMO = {
   bureau: { email: 'bureau@demo.kezhuan.cn', name: '刘科长' },
   enterprise: { email: 'enterprise@demo.kezhuan.cn', name: '张总工' },
   supplier: { email: 'supplier@demo.kezhuan.cn', name: '陈教授' },
+  institute: { email: 'institute@demo.kezhuan.cn', name: '王研究员' },
   broker: { email: 'broker@demo.kezhuan.cn', name: '李经纪' },
 } as const
 export const PENDING_DEMO_ORG = '成都锦川新材料科技有限公司'

@@ -1,6 +1,7 @@
 import { Prisma } from '~/generated/prisma/client'
 import type { ContractParty, ContractStatus, ContractSubtype, ContractType, RegistrationRules } from '~/generated/prisma/enums'
 import { audit } from '~/domain/audit.server'
+import { linkContractToDeal, onContractSigned } from '~/domain/deals/contract-link.server'
 import { AppError } from '~/domain/errors'
 import { todayInChina } from '~/domain/listings/schemas'
 import { HOME_DISTRICT } from '~/domain/orgs/regions'
@@ -263,6 +264,7 @@ export async function draftContract({ actor, input, ip, now = new Date() }: { ac
         })
         const vt = versionTerms(input, { seller: partyTerms(seller), buyer: partyTerms(buyer), broker: await brokerTerms(tx, brokerId) })
         const hash = await writeVersion(tx, contract.id, 1, vt, input.termsText, actor.id, now)
+        if (input.dealId) await linkContractToDeal(tx, { actor, dealId: input.dealId, contract, ip, now })
         await audit(tx, {
           actorId: actor.id,
           action: 'contract.draft',
@@ -410,6 +412,7 @@ export async function confirmContract({
         after: { status: 'SIGNED', version, termsHash: hash, sellerKind: seller.kind, sellerRegion: seller.regionCode, buyerKind: buyer.kind, buyerRegion: buyer.regionCode },
         ip,
       })
+      await onContractSigned(tx, { contractId: id, number: c.number, signedAt: now, actorId: actor.id })
     }
     return { party, signed, contract: await tx.contract.findUniqueOrThrow({ where: { id } }) }
   })

@@ -51,6 +51,8 @@ export interface DraftInput extends ContractTerms {
   achievementId?: string | null
   demandId?: string | null
   scenarioId?: string | null
+  /** The deal the contract is drafted from (a broker's pipeline): linked in the same transaction. */
+  dealId?: string | null
 }
 
 export interface TermsProblem {
@@ -319,6 +321,7 @@ export const ContractDraftSchema = z
     achievementId: optional(id),
     demandId: optional(id),
     scenarioId: optional(id),
+    dealId: optional(id),
   })
   .superRefine((v, ctx) => {
     if (v.sellerOrgId && v.buyerOrgId && v.sellerOrgId === v.buyerOrgId) {
@@ -336,6 +339,7 @@ export function draftFormToInput(v: z.output<typeof ContractDraftSchema>): Draft
     achievementId: v.achievementId,
     demandId: v.demandId,
     scenarioId: v.scenarioId,
+    dealId: v.dealId,
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Prisma } from '~/generated/prisma/client'
 import type { ListingStatus } from '~/generated/prisma/enums'
 import { audit } from '~/domain/audit.server'
+import { grantedListingIds, holdsGrant } from '~/domain/deals/disclosure.server'
 import { AppError } from '~/domain/errors'
 import { enqueue } from '~/domain/events/outbox.server'
 import { syncSearchDocument } from '~/domain/search/documents.server'
@@ -48,9 +49,12 @@ export function canReview(actor: Actor | null | undefined) {
   return !!actor && can(actor.role, 'listing:review')
 }
 
-/** Confidential details: the owner, brokers and the bureau. */
-export function canSeeConfidential(actor: Actor | null | undefined, row: { orgId: string }) {
-  return isOwner(actor, row) || (!!actor && can(actor.role, 'listing:confidential'))
+/**
+ * Confidential details (and contacts): the owner, brokers and the bureau, and an organisation
+ * an effective NDA opened the listing to (`granted`: see app/domain/deals/disclosure.server.ts).
+ */
+export function canSeeConfidential(actor: Actor | null | undefined, row: { orgId: string }, granted = false) {
+  return isOwner(actor, row) || (!!actor && can(actor.role, 'listing:confidential')) || (granted && !!actor?.orgId)
 }
 
 function requireOwner(actor: Actor, kind: ListingKind, row: { orgId: string }) {
@@ -241,6 +245,8 @@ export async function transitionListing({
       throw mayAct ? new AppError('CONFLICT', 'err.badTransition', { params: { status: before.status } }) : new AppError('FORBIDDEN', 'err.forbidden')
     }
     if (action === 'submit') await requireVerifiedOrg(tx, before.orgId)
+    // A demand a broker mined is submitted only once the enterprise confirmed it (app/domain/brokers/mining.server.ts).
+    if (action === 'submit' && kind === 'demand' && before.minedById && !before.confirmedAt) throw new AppError('CONFLICT', 'err.demand.unconfirmed')
     if (action === 'reject' && !reason?.trim()) {
       throw new AppError('BAD_INPUT', 'err.invalidForm', { fields: { reason: 'err.reasonRequired' } })
     }
@@ -280,12 +286,12 @@ async function requireVerifiedOrg(tx: Tx, orgId: string) {
 const orgSelect = { select: { id: true, name: true, kind: true, regionCode: true, verified: true } } as const
 
 /** What a listing looks like outside the domain: money as numbers of fen, secrets removed. */
-export function toDto(kind: ListingKind, row: Row, actor: Actor | null | undefined) {
+export function toDto(kind: ListingKind, row: Row, actor: Actor | null | undefined, granted = false) {
   const out: Record<string, unknown> = { kind, ...row }
   for (const key of ['askingPriceFen', 'budgetFen']) {
     if (key in out) out[key] = out[key] === null ? null : Number(out[key] as bigint)
   }
-  const secret = !canSeeConfidential(actor, row)
+  const secret = !canSeeConfidential(actor, row, granted)
   if (secret) {
     delete out.confidentialDetails
     if (kind === 'demand' && row.confidential) {
@@ -298,7 +304,12 @@ export function toDto(kind: ListingKind, row: Row, actor: Actor | null | undefin
     out.contactName = null
     out.contactPhone = null
     out.contactEmail = null
+  }
+  // A grant opens the details and the contacts, not who created the listing or why it was sent back.
+  if (!canSeeConfidential(actor, row)) {
     delete out.createdById
+    delete out.minedById
+    delete out.confirmedById
     if (!isOwner(actor, row) && !canReview(actor)) delete out.rejectReason
   }
   out.detailsHidden = secret && kind === 'demand' && !!row.confidential
@@ -325,7 +336,13 @@ export async function getListing({ actor, kind, id }: { actor: Actor | null | un
   })
   if (!row) throw new AppError('NOT_FOUND', 'err.notFound')
   if (row.status !== 'PUBLISHED' && !isOwner(actor, row) && !canReview(actor)) throw new AppError('NOT_FOUND', 'err.notFound')
-  return { listing: toDto(kind, row, actor), actions: allowedActions(actor, kind, row) }
+  const granted = await holdsGrant(db, actor, kind, row.id)
+  return {
+    listing: toDto(kind, row, actor, granted),
+    actions: allowedActions(actor, kind, row),
+    /** Whether the actor sees the confidential details and contacts. */
+    disclosed: canSeeConfidential(actor, row, granted),
+  }
 }
 
 export type ListScope = 'public' | 'mine' | 'review'
@@ -410,7 +427,8 @@ export async function listListings({
     rows = await delegate(db, kind).findMany({ where, orderBy, take: take + 1, skip: (query.page - 1) * take, include })
   }
   const more = rows.length > take
-  const items = rows.slice(0, take).map((r) => toDto(kind, r, actor))
+  const granted = await grantedListingIds(db, actor, kind, rows.map((r) => r.id))
+  const items = rows.slice(0, take).map((r) => toDto(kind, r, actor, granted.has(r.id)))
   const total = await delegate(db, kind).count({ where })
   return { items, total, nextCursor: more ? items[items.length - 1]!.id : null }
 }

@@ -1,5 +1,8 @@
 import { z } from 'zod'
 import { OrgKind } from '~/generated/prisma/enums'
+import { dealsOpenApi } from '~/domain/deals/api'
+import { dealMessagesOpenApi } from '~/domain/deals/messages-api'
+import { contractStatsOpenApi } from '~/domain/stats/api'
 import { codesOf, INDUSTRIES, IP_TYPES, LISTING_STATUSES, STAGES, TECH_FIELDS, TRANSFER_MODES } from './classifications'
 import { KIND_PATHS, LISTING_KINDS, type ListingKind } from './kinds'
 import { ListQuerySchema } from './query'
@@ -99,7 +102,7 @@ export const AchievementSchema = doc(
     ipStatus: text(),
     transferModes: modes,
     askingPriceFen: fen('Asking price in fen (1 yuan = 100 fen); null means negotiable (面议).'),
-    confidentialDetails: doc(text().optional(), { description: 'Only for the owner, brokers and the bureau.' }),
+    confidentialDetails: doc(text().optional(), { description: 'Only for the owner, brokers, the bureau and organisations an effective NDA opened it to.' }),
   }),
   { id: 'Achievement', description: 'A scientific achievement (科技成果).' },
 )
@@ -119,6 +122,12 @@ export const DemandSchema = doc(
     deadline,
     cooperationModes: modes,
     confidential: z.boolean(),
+    minedById: doc(text().optional(), { description: 'The broker who recorded the demand at the enterprise; only for the owner, brokers and the bureau.' }),
+    minedAt: doc(datetime.nullable(), { description: 'When a broker recorded the demand at the enterprise (demand mining); null when the enterprise posted it.' }),
+    confirmedAt: doc(datetime.nullable(), { description: 'When a member of the enterprise confirmed a demand a broker recorded.' }),
+    confirmedById: doc(text().optional(), { description: 'Who confirmed it; only for the owner, brokers and the bureau.' }),
+    leadBrokerId: doc(text(), { description: 'The broker leading the demand (see /brokers/{id}); null while unclaimed.' }),
+    claimedAt: doc(datetime.nullable(), { description: 'When the lead broker claimed it.' }),
   }),
   { id: 'Demand', description: 'A technical demand (技术需求) of an enterprise.' },
 )
@@ -216,8 +225,8 @@ const INPUT_NOTES: Record<string, string> = {
   industry: 'A code, or its Chinese name (e.g. 智能装备).',
   sector: 'A code, or its Chinese name (e.g. 智能装备).',
   keywords: 'At most 12, each at most 30 characters.',
-  confidential: 'When true, currentSituation, targetIndicators and constraints are shown only to the owner, brokers and the bureau.',
-  confidentialDetails: 'Shown only to the owner, brokers and the bureau.',
+  confidential: 'When true, currentSituation, targetIndicators and constraints are shown only to the owner, brokers, the bureau and organisations an effective NDA opened them to.',
+  confidentialDetails: 'Shown only to the owner, brokers, the bureau and organisations an effective NDA opened it to.',
   batchId: 'A scenario batch of your organisation.',
 }
 
@@ -420,6 +429,19 @@ export function buildOpenApiDocument({ serverUrl }: { serverUrl?: string } = {})
     }
   }
 
+  // Deals (app/domain/deals/api.ts): read-only, with a key.
+  const deals = dealsOpenApi()
+  Object.assign(components, deals.schemas)
+  Object.assign(paths, deals.paths)
+  // The conversation of a deal (app/domain/deals/messages-api.ts).
+  const dealMessages = dealMessagesOpenApi()
+  Object.assign(components, dealMessages.schemas)
+  Object.assign(paths, dealMessages.paths)
+  // Statistics of registered technology contracts (app/domain/stats/api.ts): public.
+  const stats = contractStatsOpenApi({ base: API_BASE, errors })
+  Object.assign(components, stats.schemas)
+  Object.assign(paths, stats.paths)
+
   return {
     openapi: '3.1.1',
     info: {
@@ -430,7 +452,7 @@ export function buildOpenApiDocument({ serverUrl }: { serverUrl?: string } = {})
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
-    tags: LISTING_KINDS.map((kind) => ({ name: KIND_PATHS[kind] })).concat([{ name: 'meta' }]),
+    tags: LISTING_KINDS.map((kind) => ({ name: KIND_PATHS[kind] })).concat([{ name: 'deals' }, stats.tag, { name: 'meta' }]),
     paths,
     components: {
       schemas: components,

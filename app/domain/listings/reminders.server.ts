@@ -1,12 +1,14 @@
 import { z } from 'zod'
-import { sendMail } from '~/infra/mail/mailer.server'
+import { appUrl, queueEmail } from '~/domain/notifications/email.server'
+import { DEFAULT_LOCALE, isLocale, translator } from '~/i18n/i18n'
 import { prisma } from '~/infra/db/client.server'
 import { LISTING_KINDS, KIND_PATHS } from './kinds'
 import { delegate } from './listings.server'
 
 const StalePayload = z.object({ kind: z.enum(LISTING_KINDS), id: z.string() })
 
-const KIND_NAMES = { achievement: '科技成果', demand: '技术需求', scenario: '应用场景' } as const
+// Message keys written out, so that the catalogue test can check each one.
+const KIND_NAMES = { achievement: 'mail.stale.kind.achievement', demand: 'mail.stale.kind.demand', scenario: 'mail.stale.kind.scenario' } as const
 
 /** Outbox handler: tells the people behind a stale listing to refresh or archive it. */
 export async function remindStaleListing(payload: unknown) {
@@ -18,19 +20,21 @@ export async function remindStaleListing(payload: unknown) {
   if (!row?.staleAt) return // refreshed or removed meanwhile: nothing to say
   const people = await db.user.findMany({
     where: { disabledAt: null, OR: [{ id: row.createdById ?? '' }, { orgId: row.orgId, isOrgAdmin: true }] },
-    select: { email: true },
+    select: { email: true, name: true, locale: true },
   })
   if (people.length === 0) return
-  await sendMail({
-    to: people.map((p) => p.email),
-    subject: `【科转】请更新您的${KIND_NAMES[kind]}：${row.title}`,
-    text: [
-      `您发布的${KIND_NAMES[kind]}「${row.title}」已超过 180 天未更新或已过截止日期，已被标记为“待更新”。`,
-      `请登录科转确认信息是否仍然有效：刷新后恢复正常展示，或将其归档。`,
-      ``,
-      `/${KIND_PATHS[kind]}/${row.id}`,
-      ``,
-      `Your listing "${row.title}" has not been refreshed for 180 days or is past its deadline. Please refresh or archive it.`,
-    ].join('\n'),
+  const url = appUrl(`/${KIND_PATHS[kind]}/${row.id}`)
+  // One logged e-mail per person, in their language, sent through the outbox ('email.send').
+  await db.$transaction(async (tx) => {
+    for (const person of people) {
+      const t = translator(isLocale(person.locale) ? person.locale : DEFAULT_LOCALE)
+      const params = { kind: t(KIND_NAMES[kind]), title: row.title }
+      await queueEmail(tx, {
+        to: person.email,
+        subject: t('mail.subject', { subject: t('mail.stale.subject', params) }),
+        text: [t('mail.greeting', { name: person.name }), '', t('mail.stale.text', params), '', t('mail.open', { url })].join('\n'),
+        category: 'listing.stale',
+      })
+    }
   })
 }

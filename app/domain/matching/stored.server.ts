@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import type { Prisma } from '~/generated/prisma/client'
 import { LISTING_KINDS, type ListingKind } from '~/domain/listings/kinds'
-import { delegate } from '~/domain/listings/listings.server'
+import { demandPublicText, grantedListingIds, keepPublicTerms } from '~/domain/deals/disclosure.server'
+import { canSeeConfidential, delegate } from '~/domain/listings/listings.server'
 import { translator, type Locale } from '~/i18n/i18n'
 import { prisma } from '~/infra/db/client.server'
 import { AppError } from '~/domain/errors'
@@ -110,6 +111,37 @@ export async function matchesForViewer({
   const row = await findListingRow(kind, id)
   if (!canSeeMatches(actor, row)) throw new AppError(actor ? 'FORBIDDEN' : 'UNAUTHENTICATED', actor ? 'err.forbidden' : 'err.signInRequired')
   const stored = await storedMatches({ kind, id: row.id, locale, limit })
-  if (stored) return stored
-  return { ...(await matchListing({ actor: 'system', kind, id: row.id, limit, locale })), computedAt: null }
+  const result = stored ?? { ...(await matchListing({ actor: 'system', kind, id: row.id, limit, locale })), computedAt: null }
+  return withPublicTerms(actor, result, locale)
+}
+
+/**
+ * The reasons of a pair may have been computed from the demand's side, from its full text:
+ * listed to someone who may not see that demand's confidential part (the owner of a matched
+ * achievement, before an NDA), they name only words of its public text.
+ */
+async function withPublicTerms<T extends MatchResult>(actor: Actor | null, result: T, locale: Locale = 'zh-CN'): Promise<T> {
+  const demandIds = result.matches.filter((m) => m.listing.kind === 'demand').map((m) => m.listing.id)
+  const hidden = await hiddenNeedTexts(actor, demandIds)
+  if (!hidden.size) return result
+  const t = translator(locale)
+  return {
+    ...result,
+    matches: result.matches.map((m) => {
+      const text = m.listing.kind === 'demand' ? hidden.get(m.listing.id) : undefined
+      return text === undefined ? m : { ...m, reasons: keepPublicTerms(m.reasons, text).map((r) => ({ ...r, text: reasonText(t, r) })) }
+    }),
+  }
+}
+
+/** Of these demands, the public text of those whose confidential part the actor may not see. */
+export async function hiddenNeedTexts(actor: Actor | null | undefined, demandIds: string[]): Promise<Map<string, string>> {
+  if (!demandIds.length) return new Map()
+  const db = await prisma()
+  const rows = await db.demand.findMany({
+    where: { id: { in: demandIds }, confidential: true },
+    select: { id: true, orgId: true, title: true, description: true, keywords: true },
+  })
+  const granted = await grantedListingIds(db, actor, 'demand', rows.map((r) => r.id))
+  return new Map(rows.filter((r) => !canSeeConfidential(actor, r, granted.has(r.id))).map((r) => [r.id, demandPublicText(r)]))
 }

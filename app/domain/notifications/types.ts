@@ -25,9 +25,15 @@ export const NOTIFICATION_TYPES = {
   'demand.claimed': { email: false },
   /** The bureau verified the broker's profile: {} */
   'broker.verified': { email: true },
+  /** The bureau refused the broker's profile, or withdrew its verification: { reason } */
+  'broker.refused': { email: true },
+  /** The enterprise declined a demand the broker recorded for it: { demand, demandTitle, reason } */
+  'demand.declined': { email: true },
+  /** The seller rejected the bank-transfer receipt the buyer uploaded: { contract, contractTitle, milestone, reason } */
+  'payment.receiptRejected': { email: true },
   /** A follow-up visit is due: { deal, dealTitle, due } */
   'followup.due': { email: true },
-  /** New listings match a saved search: { search, name, count } */
+  /** New listings match a saved search or join a watched match list: { search, name, count, title } (title: the first new listing's) */
   'search.alert': { email: true },
 } as const satisfies Record<string, { email: boolean }>
 

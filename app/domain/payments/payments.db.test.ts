@@ -3,7 +3,8 @@ import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { prisma } from '~/infra/db/client.server'
 import { commissionLedger, markCommissionPaid } from './commissions.server'
-import { confirmReceipt, paymentsOverview, receiptFile, setCommission, uploadReceipt } from './payments.server'
+import { terminateContract } from '~/domain/contracts/contracts.server'
+import { confirmReceipt, paymentsOverview, receiptFile, rejectReceipt, setCommission, uploadReceipt } from './payments.server'
 import { MAX_RECEIPT_BYTES } from './receipt'
 import { contractIn, FILES, milestonesOf, parties, useTempDataDir, type Parties } from './test-support'
 
@@ -128,6 +129,108 @@ describe('bank transfer', () => {
     const b = await contractIn(p, 'SIGNED')
     const [mb] = await milestonesOf(b)
     await refused(a, () => uploadReceipt({ actor: p.buyer, contractId: a, milestoneId: mb!.id, file }), { code: 'NOT_FOUND', message: 'err.payment.milestoneUnknown' })
+  })
+})
+
+describe('a receipt sent back by the seller', () => {
+  it('opens the milestone again with the reason for the buyer, keeps the upload in the history, and takes a new receipt', async () => {
+    const p = await parties()
+    const id = await contractIn(p, 'REGISTERED')
+    const [m1] = await milestonesOf(id)
+    const first = await uploadReceipt({ actor: p.buyer, contractId: id, milestoneId: m1!.id, file: { name: '回单-1.png', bytes: FILES.png } })
+
+    const back = await rejectReceipt({ actor: p.seller, contractId: id, milestoneId: m1!.id, reason: '  款项未到账，请核实收款账号  ', ip: '10.0.0.7' })
+    expect(back).toMatchObject({ status: 'PENDING', receiptPath: null, receiptName: null, receiptMime: null, receiptUploadedAt: null, paidAt: null })
+    // The rejected file is kept (named in the audit log), not served as the current receipt.
+    expect(readFileSync(path.join(dataDir, first.receiptPath!))).toEqual(Buffer.from(FILES.png))
+    await expect(receiptFile({ actor: p.buyer, contractId: id, milestoneId: m1!.id })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'err.payment.noReceipt' })
+
+    const db = await prisma()
+    const log = await db.auditLog.findFirstOrThrow({ where: { entityId: m1!.id, action: 'payment.receipt.reject' } })
+    expect(log).toMatchObject({ actorId: p.seller.id, ip: '10.0.0.7' })
+    expect(log.before).toMatchObject({ status: 'RECEIPT_UPLOADED', receiptPath: first.receiptPath, receiptName: '回单-1.png' })
+    expect(log.after).toEqual({ status: 'PENDING', reason: '款项未到账，请核实收款账号' })
+    // The buyer is told (in the app, and by e-mail through the outbox); the seller is not.
+    const told = await db.notification.findMany({ where: { type: 'payment.receiptRejected' }, select: { userId: true, params: true, link: true } })
+    const buyerMembers = await db.user.findMany({ where: { orgId: p.buyer.orgId! }, select: { id: true } })
+    expect(told.map((n) => n.userId).sort()).toEqual(buyerMembers.map((u) => u.id).sort())
+    expect(told.map((n) => n.userId)).toContain(p.buyer.id)
+    for (const n of told) {
+      expect(n).toMatchObject({ params: expect.objectContaining({ reason: '款项未到账，请核实收款账号', milestone: m1!.seq }), link: `/contracts/${id}/payments` })
+    }
+
+    // Both parties read why, in the milestone's receipt history.
+    for (const actor of [p.buyer, p.seller]) {
+      const o = await paymentsOverview({ actor, id })
+      expect(o.receiptHistory.get(m1!.id)).toMatchObject([
+        { kind: 'upload', name: '回单-1.png', by: p.buyer.name, reason: null },
+        { kind: 'reject', name: '回单-1.png', by: p.seller.name, reason: '款项未到账，请核实收款账号' },
+      ])
+    }
+    // Nothing was paid and no commission accrued.
+    expect(await db.commissionEntry.count({ where: { contractId: id } })).toBe(0)
+    await expect(confirmReceipt({ actor: p.seller, contractId: id, milestoneId: m1!.id })).rejects.toMatchObject({ code: 'CONFLICT', message: 'err.payment.noReceipt' })
+
+    // The buyer uploads again; the seller confirms this one.
+    await uploadReceipt({ actor: p.buyer, contractId: id, milestoneId: m1!.id, file: { name: '回单-2.pdf', bytes: FILES.pdf } })
+    const { milestone } = await confirmReceipt({ actor: p.seller, contractId: id, milestoneId: m1!.id })
+    expect(milestone).toMatchObject({ status: 'PAID', paidVia: 'BANK_TRANSFER', receiptName: '回单-2.pdf' })
+    const actions = (await db.auditLog.findMany({ where: { entityId: m1!.id }, orderBy: { id: 'asc' } })).map((a) => a.action)
+    expect(actions).toEqual(['payment.receipt.upload', 'payment.receipt.reject', 'payment.receipt.upload', 'payment.milestone.paid'])
+    expect(receiptFiles(id)).toHaveLength(2)
+  })
+
+  it('needs a reason: empty, blank, one character, too long or control characters are refused on the reason field; nothing changes', async () => {
+    const p = await parties()
+    const id = await contractIn(p, 'SIGNED')
+    const [m1] = await milestonesOf(id)
+    await uploadReceipt({ actor: p.buyer, contractId: id, milestoneId: m1!.id, file: { name: 'r.pdf', bytes: FILES.pdf } })
+    const reject = (reason: unknown) => () => rejectReceipt({ actor: p.seller, contractId: id, milestoneId: m1!.id, reason })
+    for (const reason of ['', '   \n ', '无', undefined, null, 42]) {
+      await refused(id, reject(reason), { code: 'BAD_INPUT', message: 'err.payment.rejectReasonRequired', fields: { reason: 'err.payment.rejectReasonRequired' } })
+    }
+    await refused(id, reject('理'.repeat(501)), { code: 'BAD_INPUT', message: 'err.invalidForm', fields: { reason: 'err.tooLong?max=500' } })
+    await refused(id, reject('金额\u0000不符'), { code: 'BAD_INPUT', fields: { reason: 'err.invalidText' } })
+    expect((await milestonesOf(id))[0]!.status).toBe('RECEIPT_UPLOADED')
+  })
+
+  it('is not decided on a receipt the seller has not seen: one replaced since the page was read is refused, for confirming too', async () => {
+    const p = await parties()
+    const id = await contractIn(p, 'SIGNED')
+    const [m1] = await milestonesOf(id)
+    const seen = await uploadReceipt({ actor: p.buyer, contractId: id, milestoneId: m1!.id, file: { name: '旧回单.pdf', bytes: FILES.pdf }, now: new Date(Date.UTC(2026, 5, 1, 2)) })
+    const shown = seen.receiptUploadedAt!.toISOString()
+    await uploadReceipt({ actor: p.buyer, contractId: id, milestoneId: m1!.id, file: { name: '新回单.pdf', bytes: FILES.pdf }, now: new Date(Date.UTC(2026, 5, 1, 3)) })
+    await refused(id, () => rejectReceipt({ actor: p.seller, contractId: id, milestoneId: m1!.id, reason: '金额不符', receiptAt: shown }), { code: 'CONFLICT', message: 'err.payment.receiptChanged' })
+    await refused(id, () => confirmReceipt({ actor: p.seller, contractId: id, milestoneId: m1!.id, receiptAt: shown }), { code: 'CONFLICT', message: 'err.payment.receiptChanged' })
+    const current = (await milestonesOf(id))[0]!.receiptUploadedAt!.toISOString()
+    await expect(rejectReceipt({ actor: p.seller, contractId: id, milestoneId: m1!.id, reason: '金额不符', receiptAt: current })).resolves.toMatchObject({ status: 'PENDING' })
+  })
+
+  it('is for the seller’s authorised member only, of a receipt waiting for confirmation, while the contract takes payments', async () => {
+    const p = await parties()
+    const id = await contractIn(p, 'SIGNED')
+    const [m1, m2] = await milestonesOf(id)
+    const reason = '回单金额与节点金额不符'
+    // No receipt yet.
+    await refused(id, () => rejectReceipt({ actor: p.seller, contractId: id, milestoneId: m1!.id, reason }), { code: 'CONFLICT', message: 'err.payment.noReceiptToReject' })
+    await uploadReceipt({ actor: p.buyer, contractId: id, milestoneId: m1!.id, file: { name: 'r.pdf', bytes: FILES.pdf } })
+    // The buyer, a seller member who is not its administrator, the broker, the bureau: refused.
+    for (const actor of [p.buyer, p.sellerMember, p.broker, p.bureau]) {
+      await refused(id, () => rejectReceipt({ actor, contractId: id, milestoneId: m1!.id, reason }), { code: 'FORBIDDEN', message: 'err.payment.sellerOnlyReject' })
+    }
+    // Someone outside the contract does not learn that it exists; another contract's milestone is unknown.
+    await refused(id, () => rejectReceipt({ actor: p.stranger, contractId: id, milestoneId: m1!.id, reason }), { code: 'NOT_FOUND', message: 'err.notFound' })
+    const other = await contractIn(p, 'SIGNED')
+    const [o1] = await milestonesOf(other)
+    await refused(id, () => rejectReceipt({ actor: p.seller, contractId: id, milestoneId: o1!.id, reason }), { code: 'NOT_FOUND', message: 'err.payment.milestoneUnknown' })
+    // A paid milestone cannot be sent back.
+    await uploadReceipt({ actor: p.buyer, contractId: id, milestoneId: m2!.id, file: { name: 'r2.pdf', bytes: FILES.pdf } })
+    await confirmReceipt({ actor: p.seller, contractId: id, milestoneId: m2!.id })
+    await refused(id, () => rejectReceipt({ actor: p.seller, contractId: id, milestoneId: m2!.id, reason }), { code: 'CONFLICT', message: 'err.payment.noReceiptToReject' })
+    // A terminated contract takes no payment step at all.
+    await terminateContract({ actor: p.seller, id, reason: '双方协商解除合同' })
+    await refused(id, () => rejectReceipt({ actor: p.seller, contractId: id, milestoneId: m1!.id, reason }), { code: 'CONFLICT', message: 'err.payment.contractNotPayable' })
   })
 })
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, unlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { z } from 'zod'
 import type { Prisma } from '~/generated/prisma/client'
 import type { CommissionBasis, ContractStatus, MilestoneStatus, PaymentChannel } from '~/generated/prisma/enums'
 import { audit } from '~/domain/audit.server'
@@ -8,6 +9,8 @@ import { contractScope, partyOf } from '~/domain/contracts/contracts.server'
 import { AppError } from '~/domain/errors'
 import type { Actor } from '~/domain/users/accounts.server'
 import { can } from '~/domain/users/permissions'
+import { notify } from '~/domain/notifications/notify.server'
+import { msg, requiredText } from '~/domain/validation/fields'
 import { prisma } from '~/infra/db/client.server'
 import { getEnv } from '~/infra/env.server'
 import { MAX_RATE_BP, milestoneShare, totalCommission } from './commission'
@@ -104,6 +107,7 @@ export async function paymentsOverview({ actor, id }: { actor: Actor; id: string
   const total = totalCommission(c)
   return {
     contract: c,
+    receiptHistory: await receiptHistory(db, c.milestones.map((m) => m.id)),
     party,
     payable: isPayable(c.status),
     isBroker: !!c.brokerId && c.brokerId === actor.id,
@@ -194,17 +198,27 @@ export async function uploadReceipt({
   }
 }
 
+/**
+ * The receipt the seller looked at is still the current one: `receiptAt` (the upload time the
+ * page showed, ISO) guards against confirming or refusing a receipt the buyer replaced meanwhile.
+ */
+function requireSameReceipt(m: { receiptUploadedAt: Date | null }, receiptAt: string | null | undefined) {
+  if (receiptAt && m.receiptUploadedAt?.toISOString() !== receiptAt) throw new AppError('CONFLICT', 'err.payment.receiptChanged')
+}
+
 /** The seller's authorised member confirms that the transfer arrived: the milestone is paid. */
 export async function confirmReceipt({
   actor,
   contractId,
   milestoneId,
+  receiptAt,
   ip,
   now = new Date(),
 }: {
   actor: Actor
   contractId: string
   milestoneId: string
+  receiptAt?: string | null
   ip?: string | null
   now?: Date
 }) {
@@ -216,8 +230,111 @@ export async function confirmReceipt({
     requirePayable(c)
     const m = await milestoneOf(tx, contractId, milestoneId)
     if (m.status !== 'RECEIPT_UPLOADED') throw new AppError('CONFLICT', 'err.payment.noReceipt')
+    requireSameReceipt(m, receiptAt)
     return markPaid(tx, { contractId, milestoneId, via: 'BANK_TRANSFER', actorId: actor.id, ip, now, extra: { confirmedById: actor.id } })
   })
+}
+
+/** The reason a seller gives for sending a receipt back: required, at most 500 characters. */
+export const RejectReasonSchema = z.object({ reason: requiredText(500, 2) })
+
+/**
+ * The seller's authorised member sends an uploaded receipt back (the transfer did not arrive,
+ * the amount is wrong, the file is unreadable), with a reason the buyer sees. The milestone is
+ * open again (PENDING) and has no current receipt; the file stays on disk and the audit log
+ * keeps the upload and the rejection with its reason, which the payments page shows as the
+ * milestone's receipt history. The buyer may then upload another receipt.
+ */
+export async function rejectReceipt({
+  actor,
+  contractId,
+  milestoneId,
+  reason,
+  receiptAt,
+  ip,
+}: {
+  actor: Actor
+  contractId: string
+  milestoneId: string
+  reason: unknown
+  receiptAt?: string | null
+  ip?: string | null
+}) {
+  const parsed = RejectReasonSchema.safeParse({ reason: typeof reason === 'string' ? reason : '' })
+  if (!parsed.success) {
+    const key = parsed.error.issues[0]!.message
+    // A blank or one-character reason says "required"; a long one or control characters say so.
+    const field = key === msg('err.required') || key.startsWith('err.tooShort') ? 'err.payment.rejectReasonRequired' : key
+    throw new AppError('BAD_INPUT', field === key ? 'err.invalidForm' : field, { fields: { reason: field } })
+  }
+  const why = parsed.data.reason
+  const db = await prisma()
+  return db.$transaction(async (tx) => {
+    await lockContract(tx, contractId)
+    const c = await visibleContract(tx, actor, contractId)
+    if (partyOf(actor, c) !== 'SELLER') throw new AppError('FORBIDDEN', 'err.payment.sellerOnlyReject')
+    requirePayable(c)
+    const m = await milestoneOf(tx, contractId, milestoneId)
+    if (m.status !== 'RECEIPT_UPLOADED') throw new AppError('CONFLICT', 'err.payment.noReceiptToReject')
+    requireSameReceipt(m, receiptAt)
+    await tx.milestone.update({
+      where: { id: m.id },
+      data: { status: 'PENDING', receiptPath: null, receiptName: null, receiptMime: null, receiptUploadedAt: null },
+    })
+    await audit(tx, {
+      actorId: actor.id,
+      action: 'payment.receipt.reject',
+      entityType: MILESTONE,
+      entityId: m.id,
+      before: { status: m.status, receiptPath: m.receiptPath, receiptName: m.receiptName, receiptMime: m.receiptMime, receiptUploadedAt: m.receiptUploadedAt },
+      after: { status: 'PENDING', reason: why },
+      ip,
+    })
+    const buyers = await tx.user.findMany({ where: { orgId: c.buyerOrgId, disabledAt: null }, select: { id: true } })
+    await notify(tx, {
+      userIds: buyers.map((u) => u.id),
+      type: 'payment.receiptRejected',
+      params: { contract: c.id, contractTitle: c.title, milestone: m.seq, reason: why },
+      link: `/contracts/${c.id}/payments`,
+      exceptUserId: actor.id,
+    })
+    return tx.milestone.findUniqueOrThrow({ where: { id: m.id } })
+  })
+}
+
+export interface ReceiptEvent {
+  kind: 'upload' | 'reject'
+  at: Date
+  by: string | null
+  name: string | null
+  reason: string | null
+}
+
+const RECEIPT_ACTIONS = { 'payment.receipt.upload': 'upload', 'payment.receipt.reject': 'reject' } as const
+
+/** Each milestone's receipts as the audit log recorded them: uploads and rejections, oldest first. */
+async function receiptHistory(db: Tx, milestoneIds: string[]): Promise<Map<string, ReceiptEvent[]>> {
+  const out = new Map<string, ReceiptEvent[]>()
+  if (!milestoneIds.length) return out
+  const rows = await db.auditLog.findMany({
+    where: { entityType: MILESTONE, entityId: { in: milestoneIds }, action: { in: Object.keys(RECEIPT_ACTIONS) } },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    select: { action: true, entityId: true, createdAt: true, before: true, after: true, actor: { select: { name: true } } },
+  })
+  for (const r of rows) {
+    const kind = RECEIPT_ACTIONS[r.action as keyof typeof RECEIPT_ACTIONS]
+    const before = (r.before ?? {}) as { receiptName?: string | null }
+    const after = (r.after ?? {}) as { receiptName?: string | null; reason?: string | null }
+    const event: ReceiptEvent = {
+      kind,
+      at: r.createdAt,
+      by: r.actor?.name ?? null,
+      name: (kind === 'upload' ? after.receiptName : before.receiptName) ?? null,
+      reason: kind === 'reject' ? (after.reason ?? null) : null,
+    }
+    out.set(r.entityId, [...(out.get(r.entityId) ?? []), event])
+  }
+  return out
 }
 
 /**

@@ -2,7 +2,11 @@ import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { OrgKind, Role } from '~/generated/prisma/enums'
+import { seedDemoBrokers } from '~/domain/brokers/demo.server'
 import { seedDemoContracts } from '~/domain/contracts/demo.server'
+import { seedDemoDeals } from '~/domain/deals/demo.server'
+import { seedDemoConversation } from '~/domain/deals/messages-demo.server'
+import { seedDemoNotifications } from '~/domain/notifications/demo.server'
 import { AppError } from '~/domain/errors'
 import type { ParsedFile } from '~/domain/listings/exchange'
 import { readExchangeFile } from '~/domain/listings/exchange-files.server'
@@ -138,5 +142,9 @@ export async function seedDemo() {
   }
   await seedDemoListings({ bureauOrgId: orgIds.get('bureau') })
   await seedDemoContracts({ dir: demoDir() })
+  await seedDemoBrokers()
+  await seedDemoDeals()
+  await seedDemoConversation()
+  await seedDemoNotifications()
   return DEMO_ACCOUNTS
 }

@@ -9,6 +9,7 @@ import { HOME_DISTRICT, regionZone } from '~/domain/orgs/regions'
 import type { Actor } from '~/domain/users/accounts.server'
 import { can } from '~/domain/users/permissions'
 import { prisma } from '~/infra/db/client.server'
+import { KIND_BUCKETS, MAX_YEAR, MIN_YEAR, ZONES, type GroupBy } from './api'
 import { dayOfYear, daysInYear, planContractCount, planTurnoverFen, progressBp, projectYearEnd, type PastYear } from './plan'
 
 /**
@@ -19,12 +20,7 @@ import { dayOfYear, daysInYear, planContractCount, planTurnoverFen, progressBp, 
 
 type Db = Awaited<ReturnType<typeof prisma>>
 
-export const GROUP_BYS = ['type', 'field', 'industry', 'sellerKind', 'buyerKind', 'month', 'region'] as const
-export type GroupBy = (typeof GROUP_BYS)[number]
-export const KIND_BUCKETS = ['ENTERPRISE', 'UNIVERSITY', 'INSTITUTE', 'OTHER'] as const
-export const ZONES = ['district', 'chongqing', 'sichuan', 'elsewhere'] as const
-export const MIN_YEAR = 2000
-export const MAX_YEAR = 2100
+export { GROUP_BYS, KIND_BUCKETS, MAX_YEAR, MIN_YEAR, ZONES, type GroupBy } from './api'
 
 export interface Sum {
   count: number

@@ -3,8 +3,12 @@ import { registerOutboxHandlers } from '~/domain/events/handlers.server'
 import { prepareMeilisearch } from '~/domain/search/sync.server'
 import { stopLocalMeilisearch } from '~/infra/search/meili-process.server'
 import { startOutboxWorker } from '~/domain/events/outbox.server'
+import { sendDealReminders } from '~/domain/deals/followups.server'
+import { ensureNdaTemplate } from '~/domain/deals/nda.server'
 import { markStaleListings } from '~/domain/listings/listings.server'
 import { pruneSessions } from '~/domain/users/sessions.server'
+import { sendDailyDigests } from '~/domain/notifications/digest.server'
+import { checkSavedSearches } from '~/domain/saved-searches/saved-searches.server'
 import { closeDb, getDb } from '~/infra/db/client.server'
 import { getEnv } from '~/infra/env.server'
 import { warmUpText } from '~/infra/search/text.server'
@@ -20,6 +24,8 @@ export async function onServerStart({ log = console.log }: { log?: (line: string
   // Loading the segmenter's dictionaries takes a moment: not on the first request's time.
   warmUpText()
   log(`[kezhuan] database: ${db.mode} (${db.location})`)
+  // The standard NDA text, version 1, on a first start (the bureau publishes later versions).
+  await ensureNdaTemplate()
   if (await shouldSeedDemo(env.KZ_DEMO_DATA, env.NODE_ENV)) {
     const accounts = await seedDemo()
     log('[kezhuan] demo data loaded. Demo accounts (password for all: ' + DEMO_PASSWORD + '):')
@@ -45,13 +51,25 @@ export async function onServerStart({ log = console.log }: { log?: (line: string
 }
 
 const CHORE_EVERY_MS = 6 * 60 * 60 * 1000
+const HOURLY_CHORE_MS = 60 * 60 * 1000
 
 /** Housekeeping that any instance may run at any time: each chore is idempotent. */
 function startChores() {
   const run = () =>
-    Promise.all([markStaleListings(), pruneSessions()]).catch((error) => console.error('[chores]', (error as Error).message))
+    Promise.all([markStaleListings(), pruneSessions(), sendDealReminders()]).catch((error) => console.error('[chores]', (error as Error).message))
   void run()
   const timer = setInterval(run, CHORE_EVERY_MS)
   timer.unref()
-  return () => clearInterval(timer)
+  // Notifications: the daily digest (from 08:00 China time, once a day) and saved-search alerts.
+  const runHourly = () =>
+    sendDailyDigests()
+      .then(() => checkSavedSearches())
+      .catch((error) => console.error('[chores] notifications:', (error as Error).message))
+  void runHourly()
+  const hourly = setInterval(runHourly, HOURLY_CHORE_MS)
+  hourly.unref()
+  return () => {
+    clearInterval(timer)
+    clearInterval(hourly)
+  }
 }

@@ -4,6 +4,7 @@ import type { Route } from './+types/new'
 import { draftContract, sendForConfirmation } from '~/domain/contracts/contracts.server'
 import { ContractDraftSchema, draftFormToInput } from '~/domain/contracts/schemas'
 import { draftDefaults, draftSources, drafterRole, partyOptions, sourceOptions } from '~/domain/contracts/sources.server'
+import { dealDraftSource } from '~/domain/deals/deals.server'
 import { KIND_PATHS } from '~/domain/listings/kinds'
 import { localeFromRequest, translator, useT, type Locale } from '~/i18n/i18n'
 import { requireUser } from '~/infra/http/auth.server'
@@ -37,6 +38,18 @@ export async function loader(args: Route.LoaderArgs) {
     scenarioId: needKind === 'scenario' ? need : id('scenario'),
     needId: needKind ? null : need,
   }
+  // From a deal (`deal=<id>`, optionally `achievement=<id>` of an introduced candidate): the
+  // deal's need and achievement, and the deal is linked when the draft is saved.
+  let deal: Awaited<ReturnType<typeof dealDraftSource>>['deal'] | null = null
+  if (id('deal')) {
+    try {
+      const fromDeal = await dealDraftSource({ actor: user, dealId: id('deal')!, achievementId: source.achievementId })
+      deal = fromDeal.deal
+      Object.assign(source, { matchId: null, needId: null, demandId: fromDeal.demandId, scenarioId: fromDeal.scenarioId, achievementId: fromDeal.achievementId })
+    } catch (error) {
+      throw asResponse(error)
+    }
+  }
   const given = Object.values(source).some(Boolean)
   let defaults: Awaited<ReturnType<typeof draftDefaults>> | null = null
   if (given) {
@@ -56,7 +69,8 @@ export async function loader(args: Route.LoaderArgs) {
     sources,
     options,
     source: defaults?.source ?? null,
-    links: defaults?.links ?? null,
+    links: defaults ? { ...defaults.links, dealId: deal?.id ?? null } : null,
+    deal,
     defaultValue: withBlankRows({
       sellerOrgId: v?.sellerOrgId ?? '',
       buyerOrgId: v?.buyerOrgId ?? '',
@@ -104,7 +118,7 @@ export async function action(args: Route.ActionArgs) {
 
 export default function NewContract() {
   const t = useT()
-  const { parties, fixedSeller, sources, options, source, links, defaultValue } = useLoaderData<typeof loader>()
+  const { parties, fixedSeller, sources, options, source, links, defaultValue, deal } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   return (
     <div className="mx-auto max-w-4xl">
@@ -118,6 +132,14 @@ export default function NewContract() {
         <section className="mb-6 rounded-lg border border-sky-200 bg-sky-50 p-4 text-sm text-sky-950">
           <h2 className="font-medium">{t('contract.new.from')}</h2>
           <ul className="mt-2 space-y-1">
+            {deal ? (
+              <li>
+                {t('contract.new.fromDeal')}
+                <Link to={`/deals/${deal.id}`} className="underline">
+                  {deal.number} {deal.title}
+                </Link>
+              </li>
+            ) : null}
             {source.need ? (
               <li>
                 {t(source.need.kind === 'demand' ? 'contract.new.fromDemand' : 'contract.new.fromScenario')}
@@ -234,7 +256,7 @@ export default function NewContract() {
         parties={parties}
         fixedSeller={fixedSeller}
         links={links ?? undefined}
-        cancelTo="/contracts"
+        cancelTo={deal ? `/deals/${deal.id}` : '/contracts'}
       />
     </div>
   )

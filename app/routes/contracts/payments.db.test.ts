@@ -78,6 +78,44 @@ describe('/contracts/:id/payments', () => {
     expect(page.data.online).toBe(true)
   })
 
+  it('the seller sends a receipt back through the page: a reason is required, the buyer reads it and may upload again', async () => {
+    const p = await parties()
+    const id = await contractIn(p, 'SIGNED')
+    const [m1] = await milestonesOf(id)
+    const path = `/contracts/${id}/payments`
+    const buyer = await context(p.buyer)
+    const seller = await context(p.seller)
+    const post = async (ctx: RouterContextProvider, fields: Record<string, string>, file?: { name: string; type: string; bytes: Uint8Array }) =>
+      settle(await call(paymentsRoute.action as Handler, multipart(path, fields, file), ctx, { id }))
+    expect((await post(buyer, { intent: 'receipt', milestoneId: m1!.id }, { name: '回单.pdf', type: 'application/pdf', bytes: FILES.pdf })).status).toBe(302)
+
+    const blank = await post(seller, { intent: 'reject', milestoneId: m1!.id, reason: '  ' })
+    expect(blank.status).toBe(400)
+    expect(blank.data).toMatchObject({ intent: 'reject', milestoneId: m1!.id, fieldErrors: { reason: ['err.payment.rejectReasonRequired'] } })
+    const missing = await post(seller, { intent: 'reject', milestoneId: m1!.id })
+    expect(missing.status).toBe(400)
+    const byBuyer = await post(buyer, { intent: 'reject', milestoneId: m1!.id, reason: '自己退回' })
+    expect(byBuyer.status).toBe(403)
+    expect(byBuyer.data.formError).toBe('err.payment.sellerOnlyReject')
+    expect((await milestonesOf(id))[0]).toMatchObject({ status: 'RECEIPT_UPLOADED', receiptName: '回单.pdf' })
+
+    const ok = await post(seller, { intent: 'reject', milestoneId: m1!.id, reason: '回单上的金额与本节点不符' })
+    expect(ok.status).toBe(302)
+    expect(ok.headers.get('Location')).toBe(path)
+    const page = await settle(await call(paymentsRoute.loader as Handler, new Request(`${ORIGIN}${path}`), buyer, { id }))
+    expect(page.data.milestones[0]).toMatchObject({
+      status: 'PENDING',
+      receiptName: null,
+      rejection: { kind: 'reject', name: '回单.pdf', reason: '回单上的金额与本节点不符', by: p.seller.name },
+      history: [{ kind: 'upload', name: '回单.pdf' }, { kind: 'reject' }],
+    })
+    // Uploaded again: the notice goes, the history stays.
+    expect((await post(buyer, { intent: 'receipt', milestoneId: m1!.id }, { name: '回单-新.png', type: 'image/png', bytes: FILES.png })).status).toBe(302)
+    const again = await settle(await call(paymentsRoute.loader as Handler, new Request(`${ORIGIN}${path}`), seller, { id }))
+    expect(again.data.milestones[0]).toMatchObject({ status: 'RECEIPT_UPLOADED', receiptName: '回单-新.png', rejection: null })
+    expect(again.data.milestones[0].history).toHaveLength(3)
+  })
+
   it('is not found for someone outside the contract', async () => {
     const p = await parties()
     const id = await contractIn(p, 'SIGNED')

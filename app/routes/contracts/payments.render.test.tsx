@@ -26,6 +26,8 @@ const milestone = (over: Record<string, unknown>) => ({
   receiptName: null,
   receiptUploadedAt: null,
   commissionFen: null,
+  history: [],
+  rejection: null,
   ...over,
 })
 
@@ -57,6 +59,24 @@ describe('payments pages', () => {
     const seller = await render('/contracts/c1/payments', '/contracts/:id/payments', ContractPayments as Page, page({ party: 'SELLER' }))
     expect(seller).toContain('确认已收款')
     expect(seller).not.toContain('name="receipt"')
+    // …and the form to send the receipt back, a reason required, inside a disclosure that works without JavaScript.
+    expect(seller).toMatch(/<details[^>]*><summary[^>]*>退回回单<\/summary>/)
+    expect(seller).toMatch(/<textarea[^>]*name="reason"[^>]*required/)
+    expect(seller).toContain('name="intent" value="reject"')
+  })
+
+  it('tells the buyer why a receipt was sent back, offers the upload again, and lists the receipt history', async () => {
+    const history = [
+      { kind: 'upload', at: '2026-02-02T01:00:00.000Z', by: '张总工', name: '回单.pdf', reason: null },
+      { kind: 'reject', at: '2026-02-03T02:30:00.000Z', by: '陈教授', name: '回单.pdf', reason: '款项未到账' },
+    ]
+    const html = await render('/contracts/c1/payments', '/contracts/:id/payments', ContractPayments as Page, page({ milestones: [milestone({ history, rejection: history[1] })] }))
+    expect(html).toContain('卖方于 2026-02-03 10:30 退回了回单《回单.pdf》，原因：款项未到账')
+    expect(html).toContain('请核实后重新上传回单。')
+    expect(html).toContain('name="receipt"')
+    expect(html).toContain('回单记录（2）')
+    expect(html).toContain('2026-02-02 09:00 张总工 上传回单《回单.pdf》')
+    expect(html).not.toContain('value="reject"')
   })
 
   it('marks the stand-in checkout page as a test page', async () => {

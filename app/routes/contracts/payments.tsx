@@ -2,7 +2,7 @@ import { data, Form, Link, redirect, useActionData, useLoaderData, useSearchPara
 import type { Route } from './+types/payments'
 import { commissionBase, percentToBp, yuanToFen } from '~/domain/payments/commission'
 import { readPaymentsForm } from '~/domain/payments/form.server'
-import { confirmReceipt, paymentsOverview, setCommission, uploadReceipt, type CommissionInput } from '~/domain/payments/payments.server'
+import { confirmReceipt, paymentsOverview, rejectReceipt, setCommission, uploadReceipt, type CommissionInput } from '~/domain/payments/payments.server'
 import { MAX_RECEIPT_MB } from '~/domain/payments/receipt'
 import { startCheckout, stripeGateway } from '~/domain/payments/stripe.server'
 import { syncCheckoutSession } from '~/domain/payments/stripe-webhook.server'
@@ -20,7 +20,8 @@ import { asAppError, asResponse, contractId, errorKey, redirectWithFlash } from 
 /**
  * /contracts/:id/payments: the milestones with their status, the buyer's ways to pay (online
  * when Stripe or its stand-in is configured, bank transfer with a receipt always), the
- * seller's confirmation of a transfer, and the broker's commission. Plain multipart form
+ * seller's confirmation of a transfer or the receipt sent back with a reason (the milestone's
+ * receipt history shows both), and the broker's commission. Plain multipart form
  * posts: everything works without JavaScript.
  */
 
@@ -80,19 +81,26 @@ export async function loader(args: Route.LoaderArgs) {
       paid: Number(o.commission.paid),
       editable: o.commission.editable,
     },
-    milestones: c.milestones.map((m) => ({
-      id: m.id,
-      seq: m.seq,
-      title: m.title,
-      dueDate: m.dueDate.toISOString(),
-      amountFen: Number(m.amountFen),
-      status: m.status,
-      paidAt: m.paidAt?.toISOString() ?? null,
-      paidVia: m.paidVia,
-      receiptName: m.receiptName,
-      receiptUploadedAt: m.receiptUploadedAt?.toISOString() ?? null,
-      commissionFen: n(o.commission.byMilestone.get(m.id)),
-    })),
+    milestones: c.milestones.map((m) => {
+      const history = (o.receiptHistory.get(m.id) ?? []).map((e) => ({ ...e, at: e.at.toISOString() }))
+      const last = history.at(-1)
+      return {
+        id: m.id,
+        seq: m.seq,
+        title: m.title,
+        dueDate: m.dueDate.toISOString(),
+        amountFen: Number(m.amountFen),
+        status: m.status,
+        paidAt: m.paidAt?.toISOString() ?? null,
+        paidVia: m.paidVia,
+        receiptName: m.receiptName,
+        receiptUploadedAt: m.receiptUploadedAt?.toISOString() ?? null,
+        commissionFen: n(o.commission.byMilestone.get(m.id)),
+        history,
+        // Sent back and not uploaded again since: the buyer is told why.
+        rejection: m.status === 'PENDING' && last?.kind === 'reject' ? last : null,
+      }
+    }),
   }
 }
 
@@ -118,8 +126,11 @@ export async function action(args: Route.ActionArgs) {
         return await redirectWithFlash(back, { key: 'payments.done.receipt' })
       }
       case 'confirm':
-        await confirmReceipt({ actor: user, contractId: id, milestoneId: milestoneId ?? '', ip })
+        await confirmReceipt({ actor: user, contractId: id, milestoneId: milestoneId ?? '', receiptAt: receiptAt(form), ip })
         return await redirectWithFlash(back, { key: 'payments.done.confirmed' })
+      case 'reject':
+        await rejectReceipt({ actor: user, contractId: id, milestoneId: milestoneId ?? '', reason: form.get('reason'), receiptAt: receiptAt(form), ip })
+        return await redirectWithFlash(back, { key: 'payments.done.rejected' })
       case 'checkout': {
         let started
         try {
@@ -144,6 +155,12 @@ export async function action(args: Route.ActionArgs) {
     const fieldErrors = Object.fromEntries(Object.entries(e.fields ?? {}).map(([k, v]) => [k, [v]]))
     return data<ActionData>({ intent, milestoneId, formError: errorKey(e, request), fieldErrors }, { status: e.status })
   }
+}
+
+/** The upload time of the receipt the seller was shown (a replaced receipt is refused, not decided on unseen). */
+function receiptAt(form: FormData): string | null {
+  const value = form.get('receiptAt')
+  return typeof value === 'string' && value ? value : null
 }
 
 function commissionInput(form: FormData): CommissionInput {
@@ -184,7 +201,7 @@ export default function ContractPayments() {
   const checkout = params.get('checkout')
   const generalError = actionData?.formError && !actionData.milestoneId && actionData.intent !== 'commission' ? actionData.formError : null
   return (
-    <main className="mx-auto max-w-5xl px-4 py-8">
+    <div className="mx-auto max-w-5xl">
       <p className="mb-2 text-sm">
         <Link to={`/contracts/${c.id}`} className="text-sky-700 underline hover:text-sky-900">
           ← {t('payments.back')}
@@ -231,7 +248,7 @@ export default function ContractPayments() {
       </section>
 
       <CommissionSection loaded={loaded} error={actionData?.intent === 'commission' ? actionData : undefined} />
-    </main>
+    </div>
   )
 }
 
@@ -278,6 +295,12 @@ function MilestoneCard({ m, loaded, error }: { m: MilestoneRow; loaded: Loaded; 
       {m.status === 'PAID' && m.paidVia ? (
         <p className="mt-2 text-sm text-emerald-800">{t('payments.paidOn', { via: t(PAID_VIA_KEYS[m.paidVia]), at: chinaDateTime(m.paidAt) })}</p>
       ) : null}
+      {m.rejection ? (
+        <div className="mt-2 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="receipt-rejected">
+          <p>{t('payments.rejected', { at: chinaDateTime(m.rejection.at), name: m.rejection.name ?? '', reason: m.rejection.reason ?? '' })}</p>
+          {loaded.party === 'BUYER' ? <p className="mt-1">{t('payments.rejectedAgain')}</p> : null}
+        </div>
+      ) : null}
       {m.receiptName && m.status !== 'PAID' ? (
         <p className="mt-2 text-sm text-slate-700">
           <a href={`/contracts/${loaded.contract.id}/payments/receipts/${m.id}`} className="text-sky-700 underline" target="_blank" rel="noreferrer">
@@ -285,7 +308,8 @@ function MilestoneCard({ m, loaded, error }: { m: MilestoneRow; loaded: Loaded; 
           </a>
         </p>
       ) : null}
-      <FormError message={error?.formError} />
+      {/* A field's error shows beside its field; the card repeats only errors that belong to no field. */}
+      <FormError message={error?.fieldErrors && Object.keys(error.fieldErrors).length ? null : error?.formError} />
 
       {buyerMayPay && (m.status === 'PENDING' || m.status === 'CHECKOUT_OPEN') && loaded.online ? (
         <Form method="post" encType="multipart/form-data" className="mt-3 flex flex-wrap items-center gap-3">
@@ -327,14 +351,75 @@ function MilestoneCard({ m, loaded, error }: { m: MilestoneRow; loaded: Loaded; 
       {loaded.payable && m.status === 'PENDING' && loaded.party === 'SELLER' ? <p className="mt-2 text-sm text-slate-600">{t('payments.waitBuyer')}</p> : null}
 
       {sellerMayConfirm ? (
-        <Form method="post" encType="multipart/form-data" className="mt-3 flex flex-wrap items-center gap-3">
-          <input type="hidden" name="intent" value="confirm" />
-          <input type="hidden" name="milestoneId" value={m.id} />
-          <Button type="submit">{t('payments.confirm')}</Button>
-          <span className="text-xs text-slate-500">{t('payments.confirmHint')}</span>
-        </Form>
+        <>
+          <Form method="post" encType="multipart/form-data" className="mt-3 flex flex-wrap items-center gap-3">
+            <input type="hidden" name="intent" value="confirm" />
+            <input type="hidden" name="milestoneId" value={m.id} />
+            <input type="hidden" name="receiptAt" value={m.receiptUploadedAt ?? ''} />
+            <Button type="submit">{t('payments.confirm')}</Button>
+            <span className="text-xs text-slate-500">{t('payments.confirmHint')}</span>
+          </Form>
+          <RejectReceiptForm milestoneId={m.id} receiptAt={m.receiptUploadedAt} errors={error?.intent === 'reject' ? error.fieldErrors?.reason : undefined} />
+        </>
       ) : null}
+      <ReceiptHistory history={m.history} />
     </li>
+  )
+}
+
+/** The seller sends a receipt back with a reason (a disclosure: works without JavaScript). */
+function RejectReceiptForm({ milestoneId, receiptAt, errors }: { milestoneId: string; receiptAt: string | null; errors?: string[] }) {
+  const t = useT()
+  const reasonId = `reject-reason-${milestoneId}`
+  return (
+    <details className="mt-3 text-sm" open={errors?.length ? true : undefined}>
+      <summary className="cursor-pointer text-red-700">{t('payments.reject.open')}</summary>
+      <Form method="post" encType="multipart/form-data" className="mt-2 space-y-2 rounded-md border border-red-200 bg-white p-3">
+        <input type="hidden" name="intent" value="reject" />
+        <input type="hidden" name="milestoneId" value={milestoneId} />
+        <input type="hidden" name="receiptAt" value={receiptAt ?? ''} />
+        <label htmlFor={reasonId} className="block text-slate-700">
+          {t('payments.reject.reason')}
+        </label>
+        <textarea
+          id={reasonId}
+          name="reason"
+          rows={2}
+          maxLength={500}
+          required
+          aria-invalid={errors?.length ? true : undefined}
+          aria-describedby={`${reasonId}-hint${errors?.length ? ` ${reasonId}-error` : ''}`}
+          className="w-full rounded-md border border-slate-300 px-3 py-2 aria-[invalid]:border-red-600"
+        />
+        <p id={`${reasonId}-hint`} className="text-xs text-slate-500">
+          {t('payments.reject.hint')}
+        </p>
+        <FieldErrors id={`${reasonId}-error`} errors={errors} />
+        <Button type="submit" variant="danger">
+          {t('payments.reject.submit')}
+        </Button>
+      </Form>
+    </details>
+  )
+}
+
+/** Every receipt uploaded for a milestone and every one sent back, as the audit log has them. */
+function ReceiptHistory({ history }: { history: MilestoneRow['history'] }) {
+  const t = useT()
+  if (!history.length) return null
+  return (
+    <details className="mt-3 text-sm text-slate-600">
+      <summary className="cursor-pointer">{t('payments.history.title', { count: history.length })}</summary>
+      <ol className="mt-1 list-inside list-decimal space-y-0.5" data-testid="receipt-history">
+        {history.map((e, i) => (
+          <li key={i}>
+            {e.kind === 'upload'
+              ? t('payments.history.upload', { at: chinaDateTime(e.at), by: e.by ?? '', name: e.name ?? '' })
+              : t('payments.history.reject', { at: chinaDateTime(e.at), by: e.by ?? '', name: e.name ?? '', reason: e.reason ?? '' })}
+          </li>
+        ))}
+      </ol>
+    </details>
   )
 }
 

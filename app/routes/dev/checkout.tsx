@@ -41,7 +41,7 @@ export default function StandinCheckout() {
   const t = useT()
   const s = useLoaderData<typeof loader>()
   return (
-    <main className="mx-auto max-w-lg px-4 py-10">
+    <div className="mx-auto max-w-lg py-2">
       <p role="note" className="mb-6 rounded-md border-2 border-dashed border-red-400 bg-red-50 px-4 py-3 text-center text-lg font-bold text-red-700">
         {t('checkout.standin.banner')}
       </p>
@@ -80,7 +80,7 @@ export default function StandinCheckout() {
           </a>
         </>
       )}
-    </main>
+    </div>
   )
 }
 

@@ -6,9 +6,12 @@ import type { Industry, IpType, ListingStatus, Stage, TechField, TransferMode } 
 import { CREATE_PERMISSION, KIND_PATHS, type ListingKind } from '~/domain/listings/kinds'
 import { canReview, canSeeConfidential, getListing, TRANSITIONS, transitionListing, type ListingAction } from '~/domain/listings/listings.server'
 import { regionName } from '~/domain/orgs/regions.server'
+import { demandBrokerPanel } from '~/domain/brokers/claims.server'
 import { can } from '~/domain/users/permissions'
 import { canSeeMatches } from '~/domain/matching/match.server'
 import { matchesForViewer } from '~/domain/matching/stored.server'
+import { dealEntry } from '~/domain/deals/deals.server'
+import { getWatch } from '~/domain/saved-searches/saved-searches.server'
 import { localeFromRequest, translator, useLocale, useT, type Locale } from '~/i18n/i18n'
 import { getUser, requireUser } from '~/infra/http/auth.server'
 import { clientIpContext } from '~/infra/http/context'
@@ -17,7 +20,10 @@ import { MatchList } from '~/ui/matching/match-list'
 import { formatDate, formatDay, formatFen, formatFenExact, joinList } from '~/ui/listings/format'
 import { Chip, FIELD_KEYS, INDUSTRY_KEYS, IP_TYPE_KEYS, KIND_TEXT, LockIcon, MODE_KEYS, StaleBadge, STAGE_KEYS, StatusBadge, TRL_KEYS, VerifiedMark } from '~/ui/listings/labels'
 import { ListingActions, type ActionError } from '~/ui/listings/listing-actions'
+import { DemandBrokersPanel } from '~/ui/brokers/demand-brokers-panel'
+import { WatchMatches } from '../saved-searches.forms'
 import { asAppError, errorKey, kindFromUrl, listingId, parseReason, redirectWithFlash } from './helpers.server'
+import { AddToDealButton, DealEntryBox } from '../deals/entry'
 
 export function meta({ data, matches }: Route.MetaArgs) {
   const t = translator(((matches[0]?.data as { locale?: Locale } | undefined)?.locale) ?? 'zh-CN')
@@ -38,27 +44,40 @@ export async function loader({ request, url, params, context }: Route.LoaderArgs
     const e = asAppError(error)
     throw new Response(e.message, { status: e.status })
   }
-  const { listing, actions } = found
-  // Contacts are for brokers and the bureau to use in an introduction, not for the public.
-  const privileged = canSeeConfidential(user, listing)
+  const { listing } = found
+  // A demand's brokers; a mined demand waiting for its enterprise is confirmed there, not submitted.
+  const brokers = kind === 'demand' ? await demandBrokerPanel({ actor: user, demand: listing }) : null
+  const actions = brokers?.mined ? found.actions.filter((a) => a !== 'submit') : found.actions
+  // Contacts are for brokers and the bureau to use in an introduction, not for the public; an
+  // effective NDA opens them (and the confidential details) to the other party.
+  const privileged = found.disclosed
   const { createdById: _by, source: _source, externalId: _ext, ...shown } = listing as Record<string, unknown>
   if (!privileged) for (const key of CONTACT) delete shown[key]
   const owner = !!user?.orgId && user.orgId === listing.orgId && can(user.role, CREATE_PERMISSION[kind])
   // Matches: for the owner, brokers and the bureau, once the listing is public.
   const matches =
     listing.status === 'PUBLISHED' && canSeeMatches(user, listing) ? await matchesForViewer({ actor: user, kind, id: listing.id, locale: localeFromRequest(request) }) : null
+  // Whoever sees the match list may watch it for new matches (see /saved-searches).
+  const watch = matches && user ? await getWatch({ actor: user, kind, id: listing.id }) : null
   // Brokers draft contracts from a match; so does the achievement owner's administrator.
   const mayDraft = !!user && can(user.role, 'contract:draft') && (user.role === 'BROKER' || (kind === 'achievement' && owner && user.isOrgAdmin))
+  // A broker starts a deal from a published need, or adds its matches to the deal they work on.
+  const dealBox = listing.status === 'PUBLISHED' ? await dealEntry({ actor: user, kind, id: listing.id }) : null
   return {
+    dealBox,
     mayDraft,
     matches,
+    watchId: watch?.id ?? null,
     kind,
     listing: shown as typeof listing,
     region: regionName(listing.org.regionCode),
     actions,
     privileged,
+    // Open to this reader's organisation by an effective NDA (not as owner, broker or bureau).
+    openedByNda: found.disclosed && !canSeeConfidential(user, listing),
     canEdit: owner && listing.status !== 'ARCHIVED',
     publishesDirectly: kind === 'scenario' && canReview(user),
+    brokers,
   }
 }
 
@@ -110,7 +129,7 @@ type Listing = Record<string, unknown> & {
 export default function ListingDetail() {
   const t = useT()
   const locale = useLocale()
-  const { kind, listing: raw, region, actions, privileged, canEdit, publishesDirectly, matches, mayDraft } = useLoaderData<typeof loader>()
+  const { kind, listing: raw, region, actions, privileged, canEdit, publishesDirectly, matches, mayDraft, dealBox, watchId } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const l = raw as unknown as Listing
   const text = KIND_TEXT[kind]
@@ -158,8 +177,14 @@ export default function ListingDetail() {
                   ? (otherId) => (kind === 'achievement' ? `/contracts/new?achievement=${l.id}&need=${otherId}` : `/contracts/new?need=${kind}:${l.id}&achievement=${otherId}`)
                   : undefined
               }
+              renderAction={
+                dealBox?.openDeal && kind !== 'achievement'
+                  ? (otherId, title) => <AddToDealButton deal={dealBox.openDeal!} achievementId={otherId} title={title} />
+                  : undefined
+              }
             />
           ) : null}
+          {matches ? <WatchMatches kind={kind} id={l.id} watchId={watchId} redirectTo={`${path}/${l.id}`} /> : null}
         </div>
         <aside className="space-y-4">
           <section className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
@@ -175,11 +200,19 @@ export default function ListingDetail() {
             error={actionData}
             publishesDirectly={publishesDirectly}
           />
+          {dealBox && kind !== 'achievement' ? <DealEntryBox entry={dealBox} kind={kind} id={l.id} /> : null}
+          <DemandBrokers id={l.id} />
           <Contact l={l} privileged={privileged} />
         </aside>
       </div>
     </article>
   )
+}
+
+/** A demand's brokers (app/ui/brokers/demand-brokers-panel.tsx). */
+function DemandBrokers({ id }: { id: string }) {
+  const { brokers } = useLoaderData<typeof loader>()
+  return brokers ? <DemandBrokersPanel panel={brokers} demandId={id} /> : null
 }
 
 function Facts({ kind, l }: { kind: ListingKind; l: Listing }) {
@@ -267,6 +300,7 @@ function Keywords({ l }: { l: Listing }) {
 function AchievementBody({ l }: { l: Listing }) {
   const t = useT()
   const locale = useLocale()
+  const confidentialNote = useConfidentialNote()
   const ipType = l.ipType as IpType | null
   const ipNumbers = (l.ipNumbers as string[] | undefined) ?? []
   return (
@@ -285,7 +319,7 @@ function AchievementBody({ l }: { l: Listing }) {
         </Block>
       ) : null}
       {typeof l.confidentialDetails === 'string' && l.confidentialDetails ? (
-        <Block title={t('listings.label.confidentialDetails')} note={t('listings.detail.confidentialNote')}>
+        <Block title={t('listings.label.confidentialDetails')} note={confidentialNote}>
           <Prose text={l.confidentialDetails} />
         </Block>
       ) : null}
@@ -293,8 +327,15 @@ function AchievementBody({ l }: { l: Listing }) {
   )
 }
 
+/** Who may see the confidential part: the owner's view, or the NDA that opened it to this reader. */
+function useConfidentialNote() {
+  const t = useT()
+  return t(useLoaderData<typeof loader>().openedByNda ? 'conv.disclosure.openedByNda' : 'listings.detail.confidentialNote')
+}
+
 function DemandBody({ l }: { l: Listing }) {
   const t = useT()
+  const confidentialNote = useConfidentialNote()
   const parts = (['currentSituation', 'targetIndicators', 'constraints'] as const).filter((k) => l[k])
   const labels = {
     currentSituation: t('listings.label.currentSituation'),
@@ -316,7 +357,7 @@ function DemandBody({ l }: { l: Listing }) {
           <p className="mt-1 text-sm text-slate-600">{t('listings.detail.hiddenHelp')}</p>
         </section>
       ) : parts.length ? (
-        <Block title={t('listings.detail.details')} note={l.confidential ? t('listings.detail.confidentialNote') : undefined}>
+        <Block title={t('listings.detail.details')} note={l.confidential ? confidentialNote : undefined}>
           <div className="space-y-4">
             {parts.map((k) => (
               <div key={k}>

@@ -48,6 +48,8 @@ export async function loader(args: Route.LoaderArgs) {
     batches,
     orgVerified: !!user.org?.verified,
     publishesDirectly: kind === 'scenario' && canReview(user),
+    // A demand a broker recorded is submitted by confirming it on its page, not from the form.
+    awaitingConfirmation: kind === 'demand' && !!listing.minedById && !listing.confirmedAt && listing.status === 'DRAFT',
   }
 }
 
@@ -81,7 +83,7 @@ export async function action(args: Route.ActionArgs) {
 
 export default function EditListing() {
   const t = useT()
-  const { kind, id, title, status, defaults, batches, orgVerified, publishesDirectly } = useLoaderData<typeof loader>()
+  const { kind, id, title, status, defaults, batches, orgVerified, publishesDirectly, awaitingConfirmation } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const detail = `/${KIND_PATHS[kind]}/${id}`
   return (
@@ -97,7 +99,7 @@ export default function EditListing() {
         kind={kind}
         lastResult={actionData?.result}
         defaultValue={defaults}
-        context={{ mode: 'edit', status, cancelTo: detail, orgVerified, publishesDirectly }}
+        context={{ mode: 'edit', status, cancelTo: detail, orgVerified, publishesDirectly, saveOnlyLabel: awaitingConfirmation ? 'listings.form.save' : undefined }}
         batches={batches}
       />
     </div>

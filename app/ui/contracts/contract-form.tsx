@@ -60,7 +60,7 @@ export function ContractForm({
   fixedSeller?: PartyOption | null
   /** In edit mode, the parties as text (they do not change). */
   partiesText?: ReactNode
-  links?: Partial<Record<'matchId' | 'achievementId' | 'demandId' | 'scenarioId', string | null>>
+  links?: Partial<Record<'matchId' | 'achievementId' | 'demandId' | 'scenarioId' | 'dealId', string | null>>
   cancelTo: string
 }) {
   const t = useT()

@@ -15,6 +15,11 @@ export interface ListingFormContext {
   orgVerified: boolean
   /** The bureau's own scenarios are published on submission, without review. */
   publishesDirectly?: boolean
+  /**
+   * Only a save button, with this text (a message key): a broker recording a demand for an
+   * enterprise saves it for the enterprise to confirm, and never submits it.
+   */
+  saveOnlyLabel?: string
 }
 
 /**
@@ -34,7 +39,7 @@ export function ListingFormShell({
   const t = useT()
   const busy = useNavigation().state === 'submitting'
   const { mode, status, orgVerified, publishesDirectly } = context
-  const canSubmit = mode === 'new' || status === 'DRAFT' || status === 'REJECTED'
+  const canSubmit = !context.saveOnlyLabel && (mode === 'new' || status === 'DRAFT' || status === 'REJECTED')
   return (
     <Form method="post" {...getFormProps(form)} className="space-y-6">
       <FormError message={form.errors?.[0] ?? (form.status === 'error' && !form.valid ? 'err.invalidForm' : null)} />
@@ -44,7 +49,7 @@ export function ListingFormShell({
       {children}
       <div className="sticky bottom-0 -mx-4 flex flex-wrap items-center gap-3 border-t border-slate-200 bg-white/95 px-4 py-3 backdrop-blur sm:static sm:mx-0 sm:border-0 sm:bg-transparent sm:px-0 sm:py-0">
         <Button type="submit" name="intent" value={mode === 'new' ? 'draft' : 'save'} variant={canSubmit ? 'secondary' : 'primary'} disabled={busy}>
-          {t(mode === 'new' ? 'listings.form.saveDraft' : 'listings.form.save')}
+          {t(context.saveOnlyLabel ?? (mode === 'new' ? 'listings.form.saveDraft' : 'listings.form.save'))}
         </Button>
         {canSubmit ? (
           <Button type="submit" name="intent" value="submit" disabled={busy || !orgVerified}>

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react'
 import { Link } from 'react-router'
 import { KIND_PATHS, type ListingKind } from '~/domain/listings/kinds'
 import { useT } from '~/i18n/i18n'
@@ -14,7 +15,18 @@ export interface MatchView {
 }
 
 /** A listing's matches, each with its score and the reasons a person can check. */
-export function MatchList({ kind, result, contractHref }: { kind: ListingKind; result: MatchView; contractHref?: (otherId: string) => string | null }) {
+export function MatchList({
+  kind,
+  result,
+  contractHref,
+  renderAction,
+}: {
+  kind: ListingKind
+  result: MatchView
+  contractHref?: (otherId: string) => string | null
+  /** Another action beside a match (e.g. a broker's "add to deal"). */
+  renderAction?: (otherId: string, title: string) => ReactNode
+}) {
   const t = useT()
   return (
     <section aria-labelledby="matches-title" className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
@@ -66,6 +78,7 @@ export function MatchList({ kind, result, contractHref }: { kind: ListingKind; r
                     {t('match.draftContract')}
                   </Link>
                 ) : null}
+                {renderAction ? <span className="ml-3">{renderAction(m.listing.id, m.listing.title)}</span> : null}
               </li>
             )
           })}

@@ -1,7 +1,7 @@
 import { Form } from 'react-router'
 import type { DashboardJson } from '~/domain/stats/stats.server'
 import { useLocale, useT, type Translate } from '~/i18n/i18n'
-import { formatFen } from '~/ui/listings/format'
+import { formatFen, formatFenExact } from '~/ui/listings/format'
 import { StatsChart } from './chart'
 import { bpText, rowLabel, SECTION_KEYS, type Section } from './labels'
 
@@ -14,6 +14,21 @@ const num = `${cell} text-right tabular-nums`
 function useMoney() {
   const locale = useLocale()
   return (fen: number) => formatFen(fen, locale, '—')
+}
+
+/** A total as people read it (¥3.52亿) with the exact figure under it (¥352,104,567.55), machine-readable in <data>. */
+function ExactAmount({ fen }: { fen: number }) {
+  const money = useMoney()
+  const exact = formatFenExact(fen, '—')
+  const short = money(fen)
+  return (
+    <>
+      {short !== exact ? <span className="block">{short}</span> : null}
+      <data value={fen} className={short !== exact ? 'block text-xs text-slate-500' : undefined}>
+        {exact}
+      </data>
+    </>
+  )
 }
 
 /** The year/quarter filter (a GET form: the choice lives in the URL). */
@@ -77,13 +92,17 @@ export function TotalsTable({ data }: { data: DashboardJson }) {
           </tr>
           <tr>
             <th scope="row" className={`${cell} text-left font-normal`}>{t('stats.amount')}</th>
-            <td className={num}>{money(data.totals.amountFen)}</td>
+            <td className={num}>
+              <ExactAmount fen={data.totals.amountFen} />
+            </td>
             <td className={num}>{money(data.target.turnoverFen)}</td>
             <td className={num}>{bpText(data.progress.amountBp)}</td>
           </tr>
           <tr>
             <th scope="row" className={`${cell} text-left font-normal`}>{t('stats.techAmount')}</th>
-            <td className={num}>{money(data.totals.techAmountFen)}</td>
+            <td className={num}>
+              <ExactAmount fen={data.totals.techAmountFen} />
+            </td>
             <td className={num}>—</td>
             <td className={num}>—</td>
           </tr>
