@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
-import type { Browser, Page } from '@playwright/test'
-import { DEMO, DEMO_PASSWORD, expect, fillSignIn, header, main, test, uniqueTag } from './helpers'
+import type { Page } from '@playwright/test'
+import { DEMO, DEMO_PASSWORD, expect, fillSignIn, header, main, signedIn, signOff, test, uniqueTag } from './helpers'
 
 /**
  * Issue 6's "done when": a broker's day in the browser, as people click it, on the demo data.
@@ -30,7 +30,6 @@ const SELLER_ORG = '永川智能装备研究院'
 const SECOND = '柔性电路板紫外激光微孔加工工艺' // DEMO-A018, 永川锐思光电科技有限公司 (no demo account)
 const SECOND_ORG = '永川锐思光电科技有限公司'
 
-const problems = new WeakMap<Page, string[]>()
 const shotsDir = process.env.KZ_E2E_SHOTS
 let shotNo = 0
 
@@ -42,29 +41,10 @@ async function shot(page: Page, name: string) {
   await page.screenshot({ path: path.join(shotsDir, `${String(shotNo).padStart(2, '0')}-${name}.png`), fullPage: true })
 }
 
-/** A person in a browser of their own, signed in; the browser's errors fail the test (see signOff). */
-async function signedIn(browser: Browser, email: string): Promise<Page> {
-  const context = await browser.newContext()
-  const page = await context.newPage()
-  const seen: string[] = []
-  problems.set(page, seen)
-  page.on('pageerror', (error) => seen.push(`uncaught: ${error.message}`))
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) seen.push(`console.error: ${m.text()}`)
-  })
-  await signInOn(page, email)
-  return page
-}
-
 async function signInOn(page: Page, email: string) {
   await page.goto('/login')
   await fillSignIn(page, email, DEMO_PASSWORD)
   await expect(header(page).getByRole('button', { name: '退出' })).toBeVisible()
-}
-
-async function signOff(page: Page) {
-  expect(problems.get(page), 'the browser reported errors').toEqual([])
-  await page.context().close()
 }
 
 function flash(page: Page) {

@@ -1,5 +1,5 @@
-import type { Browser, Page } from '@playwright/test'
-import { DEMO, DEMO_PASSWORD, expect, fillSignIn, header, main, test as base, uniqueTag } from './helpers'
+import type { Page } from '@playwright/test'
+import { DEMO, DEMO_PASSWORD, expect, fillSignIn, header, main, signedIn, signOff, test as base, uniqueTag } from './helpers'
 import { startStandinServer, type StandinServer } from './support/standin-server'
 
 /**
@@ -39,28 +39,6 @@ const BUYER_ORG = '重庆永锋精密机械有限公司'
 const receiptPdf = (note: string) =>
   Buffer.from(`%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\n% ${note}\ntrailer <</Root 1 0 R>>\n%%EOF\n`)
 
-const problems = new WeakMap<Page, string[]>()
-
-/** Another person, in a browser context of their own; their browser must report no errors either. */
-async function signedIn(browser: Browser, baseURL: string, email: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL })
-  const page = await context.newPage()
-  const seen: string[] = []
-  problems.set(page, seen)
-  page.on('pageerror', (error) => seen.push(`uncaught: ${error.message}`))
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) seen.push(`console.error: ${m.text()}`)
-  })
-  await page.goto('/login')
-  await fillSignIn(page, email, DEMO_PASSWORD)
-  await expect(header(page).getByRole('button', { name: '退出' })).toBeVisible()
-  return page
-}
-
-async function signOff(page: Page) {
-  expect(problems.get(page), 'the browser reported errors').toEqual([])
-  await page.context().close()
-}
 
 async function openContract(page: Page, title: string) {
   await header(page).getByRole('link', { name: '合同', exact: true }).click()
@@ -153,13 +131,13 @@ test('from a match to a registered, paid contract: the bureau’s dashboard move
   await expect(main(page).getByRole('link', { name: '科技成果：查看' })).toHaveAttribute('href', achievementPath)
 
   // ── Both parties’ authorised members confirm the same version ───────────────────────
-  const seller = await signedIn(browser, baseURL!, DEMO.institute.email)
+  const seller = await signedIn(browser, DEMO.institute.email, { baseURL: baseURL! })
   await openContract(seller, title)
   await main(seller).getByLabel(/我代表卖方确认/).check()
   await main(seller).getByRole('button', { name: '确认第 1 版条款' }).click()
   await expect(seller.getByRole('status')).toContainText(`已确认合同 ${number} 的条款，等待另一方确认`)
 
-  const buyer = await signedIn(browser, baseURL!, DEMO.enterprise.email)
+  const buyer = await signedIn(browser, DEMO.enterprise.email, { baseURL: baseURL! })
   await openContract(buyer, title)
   await main(buyer).getByLabel(/我代表买方确认/).check()
   await main(buyer).getByRole('button', { name: '确认第 1 版条款' }).click()
@@ -171,7 +149,7 @@ test('from a match to a registered, paid contract: the bureau’s dashboard move
   await expect(seller.getByRole('status')).toContainText(`合同 ${number} 已提交认定登记`)
 
   // ── The bureau reads its dashboard, registers the contract, reads it again ───────────
-  const bureau = await signedIn(browser, baseURL!, DEMO.bureau.email)
+  const bureau = await signedIn(browser, DEMO.bureau.email, { baseURL: baseURL! })
   await header(bureau).getByRole('link', { name: '合同', exact: true }).click()
   await main(bureau).getByRole('link', { name: '登记队列' }).click()
   await main(bureau).locator(`[data-contract="${number}"]`).getByRole('link', { name: `审核登记 ${number}` }).click()

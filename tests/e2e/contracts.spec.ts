@@ -1,5 +1,5 @@
-import type { Browser, Page } from '@playwright/test'
-import { DEMO, DEMO_PASSWORD, expect, fillSignIn, header, main, test, uniqueTag } from './helpers'
+import type { Page } from '@playwright/test'
+import { DEMO, DEMO_PASSWORD, expect, fillSignIn, header, main, signedIn, signOff, test, uniqueTag } from './helpers'
 
 /**
  * A technology contract from a demand and an achievement to its registration: the broker
@@ -10,28 +10,6 @@ import { DEMO, DEMO_PASSWORD, expect, fillSignIn, header, main, test, uniqueTag 
 const DEMAND = '精密主轴箱体孔系加工精度提升' // 重庆永锋精密机械有限公司 (enterprise@)
 const ACHIEVEMENT = '数控机床热误差实时补偿系统' // 渝西理工大学 (supplier@)
 
-const problems = new WeakMap<Page, string[]>()
-
-/** Another person, in a browser context of their own; like `page`, their browser must report no errors. */
-async function signedIn(browser: Browser, email: string): Promise<Page> {
-  const context = await browser.newContext()
-  const page = await context.newPage()
-  const seen: string[] = []
-  problems.set(page, seen)
-  page.on('pageerror', (error) => seen.push(`uncaught: ${error.message}`))
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) seen.push(`console.error: ${m.text()}`)
-  })
-  await page.goto('/login')
-  await fillSignIn(page, email, DEMO_PASSWORD)
-  await expect(header(page).getByRole('button', { name: '退出' })).toBeVisible()
-  return page
-}
-
-async function signOff(page: Page) {
-  expect(problems.get(page), 'the browser reported errors').toEqual([])
-  await page.context().close()
-}
 
 async function openContract(page: Page, title: string) {
   await header(page).getByRole('link', { name: '合同' }).click()

@@ -1,6 +1,6 @@
-import type { Browser, Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
 import { SAMPLES } from '../../app/domain/files/file-samples'
-import { DEMO, DEMO_PASSWORD, expect, fillSignIn, header, main, test, uniqueTag } from './helpers'
+import { DEMO, DEMO_PASSWORD, expect, fillSignIn, header, main, signedIn, signOff, test, uniqueTag } from './helpers'
 
 /**
  * The conversation inside a deal and its NDA, on the demo data: the demo broker's NDA-stage
@@ -11,27 +11,6 @@ import { DEMO, DEMO_PASSWORD, expect, fillSignIn, header, main, test, uniqueTag 
  */
 
 const DEAL = '高精度齿轮检测替代进口设备'
-const problems = new WeakMap<Page, string[]>()
-
-async function signedIn(browser: Browser, email: string): Promise<Page> {
-  const context = await browser.newContext()
-  const page = await context.newPage()
-  const seen: string[] = []
-  problems.set(page, seen)
-  page.on('pageerror', (error) => seen.push(`uncaught: ${error.message}`))
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) seen.push(`console.error: ${m.text()}`)
-  })
-  await page.goto('/login')
-  await fillSignIn(page, email, DEMO_PASSWORD)
-  await expect(header(page).getByRole('button', { name: '退出' })).toBeVisible()
-  return page
-}
-
-async function signOff(page: Page) {
-  expect(problems.get(page), 'the browser reported errors').toEqual([])
-  await page.context().close()
-}
 
 /** From the deals list to the deal's conversation. */
 async function openConversation(page: Page) {

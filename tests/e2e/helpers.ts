@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { test as base, expect, request as playwrightRequest, type APIRequestContext, type APIResponse, type Locator, type Page } from '@playwright/test'
+import { test as base, expect, request as playwrightRequest, type APIRequestContext, type APIResponse, type Browser, type Locator, type Page } from '@playwright/test'
 import { withCheckCharacter } from '../../app/domain/orgs/credit-code'
 
 /**
@@ -81,6 +81,32 @@ export async function fillSignIn(page: Page, email: string, password: string) {
   await main(page).getByLabel('电子邮箱').fill(email)
   await main(page).getByLabel('密码', { exact: true }).fill(password)
   await main(page).getByRole('button', { name: '登录' }).click()
+}
+
+const problemsOf = new WeakMap<Page, string[]>()
+
+/**
+ * Another person, signed in within a browser context of their own (on `baseURL` when given);
+ * like `page`, their browser must report no errors: `signOff` checks it and closes the context.
+ */
+export async function signedIn(browser: Browser, email: string, options: { baseURL?: string } = {}): Promise<Page> {
+  const context = await browser.newContext(options.baseURL ? { baseURL: options.baseURL } : {})
+  const page = await context.newPage()
+  const seen: string[] = []
+  problemsOf.set(page, seen)
+  page.on('pageerror', (error) => seen.push(`uncaught: ${error.message}`))
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) seen.push(`console.error: ${m.text()}`)
+  })
+  await page.goto('/login')
+  await fillSignIn(page, email, DEMO_PASSWORD)
+  await expect(header(page).getByRole('button', { name: '退出' })).toBeVisible()
+  return page
+}
+
+export async function signOff(page: Page) {
+  expect(problemsOf.get(page), 'the browser reported errors').toEqual([])
+  await page.context().close()
 }
 
 export interface NewOrganization {
