@@ -7,6 +7,7 @@ import { listDistricts, listProvinces, regionName } from '~/domain/orgs/regions.
 import { localeFromRequest, translator, useLocale, useT, type Locale } from '~/i18n/i18n'
 import { requireUser, safeRedirect } from '~/infra/http/auth.server'
 import { clientIpContext } from '~/infra/http/context'
+import { Choice, filterControl } from '~/ui/brokers/filters'
 import { GeneralErrorBoundary } from '~/ui/error-page'
 import { Button } from '~/ui/form'
 import { formatDate, formatDay, formatFen, joinList } from '~/ui/listings/format'
@@ -87,8 +88,7 @@ export async function action(args: Route.ActionArgs) {
   }
 }
 
-const control =
-  'w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-sky-600 focus:outline-none focus:ring-2 focus:ring-sky-200'
+const control = filterControl
 
 export default function Claims() {
   const t = useT()
@@ -230,23 +230,6 @@ export default function Claims() {
   )
 }
 
-function Choice({ id, name, label, value, any, options }: { id: string; name: string; label: string; value?: string; any: string; options: { value: string; label: string }[] }) {
-  return (
-    <div>
-      <label htmlFor={id} className="mb-1 block text-sm font-medium text-slate-700">
-        {label}
-      </label>
-      <select id={id} name={name} defaultValue={value ?? ''} key={value ?? ''} className={control}>
-        <option value="">{any}</option>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  )
-}
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />

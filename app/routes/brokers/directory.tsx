@@ -1,4 +1,3 @@
-import type { ReactNode } from 'react'
 import { Form, Link, useLoaderData, useSearchParams } from 'react-router'
 import type { Route } from './+types/directory'
 import type { Industry, TechField } from '~/generated/prisma/enums'
@@ -9,6 +8,7 @@ import { can } from '~/domain/users/permissions'
 import { translator, useLocale, useT, type Locale } from '~/i18n/i18n'
 import { getUser } from '~/infra/http/auth.server'
 import { GradeBadge, GRADE_KEYS } from '~/ui/brokers/labels'
+import { Choice, filterControl, Labelled } from '~/ui/brokers/filters'
 import { GeneralErrorBoundary } from '~/ui/error-page'
 import { joinList } from '~/ui/listings/format'
 import { Chip, FIELD_KEYS, INDUSTRY_KEYS, optionsOf } from '~/ui/listings/labels'
@@ -45,8 +45,7 @@ export async function loader({ url, context }: Route.LoaderArgs) {
   }
 }
 
-const control =
-  'w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-sky-600 focus:outline-none focus:ring-2 focus:ring-sky-200'
+const control = filterControl
 
 export default function BrokerDirectory() {
   const t = useT()
@@ -187,31 +186,7 @@ export default function BrokerDirectory() {
   )
 }
 
-function Labelled({ id, label, children }: { id: string; label: string; children: ReactNode }) {
-  return (
-    <div>
-      <label htmlFor={id} className="mb-1 block text-sm font-medium text-slate-700">
-        {label}
-      </label>
-      {children}
-    </div>
-  )
-}
 
-function Choice({ id, name, label, value, any, options }: { id: string; name: string; label: string; value?: string; any: string; options: { value: string; label: string }[] }) {
-  return (
-    <Labelled id={id} label={label}>
-      <select id={id} name={name} defaultValue={value ?? ''} key={value ?? ''} className={control}>
-        <option value="">{any}</option>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </Labelled>
-  )
-}
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />
