@@ -34,19 +34,18 @@ export function forgetCorpusStats() {
 
 async function load(kind: ListingKind): Promise<CorpusStats> {
   const db = await prisma()
-  // The kind is one of three fixed words, never user input: safe inside the inner query text.
-  const inner = `SELECT terms FROM "SearchDocument" WHERE kind = '${kind.replace(/[^a-z]/g, '')}'`
-  const rows = await db.$queryRawUnsafe<{ word: string; ndoc: number }[]>(`SELECT word, ndoc::int AS ndoc FROM ts_stat($1)`, inner)
-  const [{ docs, avg }] = await db.$queryRawUnsafe<{ docs: number; avg: number | null }[]>(
-    `SELECT count(*)::int AS docs, avg(length(terms))::float8 AS avg FROM "SearchDocument" WHERE kind = $1`,
-    kind,
-  )
-  const df = new Map(rows.map((r) => [r.word, Number(r.ndoc)]))
+  // Kept up to date by every write of a search document (see SearchTermStat).
+  const rows = await db.$queryRawUnsafe<{ term: string; df: number }[]>(`SELECT term, df FROM "SearchTermStat" WHERE kind = $1 AND df > 0`, kind)
+  const [{ docs }] = await db.$queryRawUnsafe<{ docs: number }[]>(`SELECT count(*)::int AS docs FROM "SearchDocument" WHERE kind = $1`, kind)
+  const df = new Map(rows.map((r) => [r.term, Number(r.df)]))
   const n = Number(docs)
+  // A document's length in distinct terms: all the frequencies added up, over the documents.
+  let postings = 0
+  for (const d of df.values()) postings += d
   return {
     docs: n,
     df,
-    avgLength: Number(avg ?? 1) || 1,
+    avgLength: n ? postings / n || 1 : 1,
     idf: (term) => {
       const d = df.get(term) ?? 0
       return Math.log(1 + (n - d + 0.5) / (d + 0.5))

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { PrismaClient } from '~/generated/prisma/client'
 import { LISTING_KINDS, type ListingKind } from '~/domain/listings/kinds'
 import { prisma } from '~/infra/db/client.server'
-import { removeSearchDocuments, writeSearchDocuments } from '~/infra/search/embedded.server'
+import { recountTermStats, removeSearchDocuments, removeSearchDocumentsBefore, writeSearchDocuments } from '~/infra/search/embedded.server'
 import { docId, type SearchDoc } from '~/infra/search/engine'
 import { getSearchEngines } from '~/infra/search/engines.server'
 import { createMeilisearchEngine, diffSettings, ensureIndex, isMeiliError, loadIndexConfig, settle, toMeiliDoc, type MeilisearchEngine } from '~/infra/search/meilisearch.server'
@@ -131,13 +131,15 @@ async function reindexEmbedded({ total, batchSize, onProgress }: { total: number
     done += docs.length
     onProgress({ engine: 'embedded', phase: 'indexing', done, total })
   }
-  const removed = await db.$executeRawUnsafe(`DELETE FROM "SearchDocument" WHERE "updatedAt" < $1::timestamp`, mark)
+  const removed = await removeSearchDocumentsBefore(db, mark)
   onProgress({ engine: 'embedded', phase: 'catching-up', done, total })
   // A listing saved between our read and our write may have been overwritten with its older
   // state: write the listings changed since the start once more.
   const changed = await changedSince(since)
   await writeSearchDocuments(db, changed.docs)
   await removeSearchDocuments(db, changed.removed)
+  // The frequencies follow every write; counting them afresh repairs any made outside the app.
+  await recountTermStats(db)
   onProgress({ engine: 'embedded', phase: 'done', done, total })
   return { documents: done, removed, ms: Math.round(performance.now() - started) }
 }

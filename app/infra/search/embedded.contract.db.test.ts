@@ -6,5 +6,6 @@ import { createEmbeddedEngine } from './embedded.server'
 runSearchEngineContract('embedded', async () => {
   const db = await prisma()
   await db.$executeRawUnsafe('DELETE FROM "SearchDocument"')
+  await db.$executeRawUnsafe('DELETE FROM "SearchTermStat"')
   return { engine: createEmbeddedEngine() }
 })

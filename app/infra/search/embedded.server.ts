@@ -1,4 +1,5 @@
 import type { Prisma, PrismaClient } from '~/generated/prisma/client'
+import { TransferMode } from '~/generated/prisma/enums'
 import { prisma } from '~/infra/db/client.server'
 import { type FacetName, type SearchDoc, type SearchEngine, type SearchRequest, type SearchResponse } from './engine'
 import { segment } from './text.server'
@@ -48,12 +49,24 @@ const CASTS = ['', '', '', '', '', '', '', '', '', '::text[]', '::tsvector', '::
 /** Rows per INSERT: one statement for many documents (bulk loads, reindexing). */
 const ROWS_PER_STATEMENT = 200
 
+/**
+ * The document frequencies in SearchTermStat change in the statement that changes the
+ * documents: `changed` is a CTE yielding (kind, terms, n), n = +1 for a document's new terms
+ * and -1 for its old ones. Rows are locked in (kind, term) order, so that two writers cannot
+ * deadlock on them.
+ */
+const applyTermDeltas = (changed: string) => `
+  INSERT INTO "SearchTermStat" (kind, term, df)
+  SELECT kind, term, sum(n)::int FROM (SELECT kind, unnest(tsvector_to_array(terms)) AS term, n FROM ${changed}) t
+  GROUP BY kind, term HAVING sum(n) <> 0 ORDER BY kind, term
+  ON CONFLICT (kind, term) DO UPDATE SET df = "SearchTermStat".df + EXCLUDED.df`
+
 export async function writeSearchDocuments(db: Db, docs: SearchDoc[]) {
   // One statement cannot touch a row twice: the last version of a document wins.
   docs = [...new Map(docs.map((d) => [d.id, d])).values()]
   for (let start = 0; start < docs.length; start += ROWS_PER_STATEMENT) {
     const chunk = docs.slice(start, start + ROWS_PER_STATEMENT)
-    const params: unknown[] = []
+    const params: unknown[] = [chunk.map((d) => d.id)]
     const tuples = chunk.map((doc) => {
       const terms = tsvectorLiteral([
         { text: doc.title, weight: 'A' },
@@ -72,30 +85,95 @@ export async function writeSearchDocuments(db: Db, docs: SearchDoc[]) {
       })
       return `(${placeholders.join(', ')}, now())`
     })
+    // Every sub-statement sees the table as it was: `old` holds the versions being replaced.
     await db.$executeRawUnsafe(
-      `INSERT INTO "SearchDocument" (${COLUMNS}) VALUES ${tuples.join(', ')}
-       ON CONFLICT (id) DO UPDATE SET "orgId" = EXCLUDED."orgId", "orgName" = EXCLUDED."orgName", "regionCode" = EXCLUDED."regionCode",
-         province = EXCLUDED.province, title = EXCLUDED.title, body = EXCLUDED.body, keywords = EXCLUDED.keywords, terms = EXCLUDED.terms,
-         field = EXCLUDED.field, industry = EXCLUDED.industry, trl = EXCLUDED.trl, stage = EXCLUDED.stage, modes = EXCLUDED.modes,
-         "priceFen" = EXCLUDED."priceFen", "priceBucket" = EXCLUDED."priceBucket", deadline = EXCLUDED.deadline,
-         "publishedAt" = EXCLUDED."publishedAt", "updatedAt" = now()`,
+      `WITH old AS (SELECT kind, terms FROM "SearchDocument" WHERE id = ANY($1::text[])),
+       written AS (
+         INSERT INTO "SearchDocument" (${COLUMNS}) VALUES ${tuples.join(', ')}
+         ON CONFLICT (id) DO UPDATE SET "orgId" = EXCLUDED."orgId", "orgName" = EXCLUDED."orgName", "regionCode" = EXCLUDED."regionCode",
+           province = EXCLUDED.province, title = EXCLUDED.title, body = EXCLUDED.body, keywords = EXCLUDED.keywords, terms = EXCLUDED.terms,
+           field = EXCLUDED.field, industry = EXCLUDED.industry, trl = EXCLUDED.trl, stage = EXCLUDED.stage, modes = EXCLUDED.modes,
+           "priceFen" = EXCLUDED."priceFen", "priceBucket" = EXCLUDED."priceBucket", deadline = EXCLUDED.deadline,
+           "publishedAt" = EXCLUDED."publishedAt", "updatedAt" = now()
+         RETURNING kind, terms),
+       changed AS (SELECT kind, terms, -1 AS n FROM old UNION ALL SELECT kind, terms, 1 FROM written)
+       ${applyTermDeltas('changed')}`,
       ...params,
     )
   }
 }
 
 export async function removeSearchDocuments(db: Db, ids: string[]) {
-  if (ids.length) await db.$executeRawUnsafe(`DELETE FROM "SearchDocument" WHERE id = ANY($1::text[])`, ids)
+  if (!ids.length) return
+  await db.$executeRawUnsafe(
+    `WITH gone AS (DELETE FROM "SearchDocument" WHERE id = ANY($1::text[]) RETURNING kind, terms, -1 AS n) ${applyTermDeltas('gone')}`,
+    ids,
+  )
 }
 
+/** Removes the documents not rewritten since `mark` (a reindex's leftovers); returns how many. */
+export async function removeSearchDocumentsBefore(db: Db, mark: string): Promise<number> {
+  const [{ n }] = await db.$queryRawUnsafe<{ n: number }[]>(
+    `WITH gone AS (DELETE FROM "SearchDocument" WHERE "updatedAt" < $1::timestamp RETURNING kind, terms, -1 AS n),
+     stats AS (${applyTermDeltas('gone')})
+     SELECT count(*)::int AS n FROM gone`,
+    mark,
+  )
+  return Number(n)
+}
+
+/** Counts the document frequencies afresh from the documents (a reindex repairs any drift). */
+export async function recountTermStats(db: PrismaClient) {
+  await db.$transaction([
+    db.$executeRawUnsafe(`DELETE FROM "SearchTermStat"`),
+    db.$executeRawUnsafe(
+      `INSERT INTO "SearchTermStat" (kind, term, df)
+       SELECT kind, term, count(*)::int FROM (SELECT kind, unnest(tsvector_to_array(terms)) AS term FROM "SearchDocument") t GROUP BY kind, term`,
+    ),
+  ])
+}
+
+/** Document frequencies of `terms` among the documents of `kind` (of every kind without one). */
+export async function termFrequencies(db: Db, terms: string[], kind?: string): Promise<Map<string, number>> {
+  if (!terms.length) return new Map()
+  const rows = await db.$queryRawUnsafe<{ term: string; df: number }[]>(
+    `SELECT term, sum(df)::int AS df FROM "SearchTermStat" WHERE term = ANY($1::text[]) ${kind ? 'AND kind = $2' : ''} GROUP BY term`,
+    ...(kind ? [terms, kind] : [terms]),
+  )
+  return new Map(rows.map((r) => [r.term, Math.max(0, Number(r.df))]))
+}
+
+/** Facet columns as text: what GROUPING SETS group by. */
 const FACET_COLUMNS: Record<Exclude<FacetName, 'modes'>, string> = {
-  kind: 'kind',
+  kind: 'kind::text',
   field: 'field::text',
   industry: 'industry::text',
   trl: 'trl::text',
   stage: 'stage::text',
-  province: 'province',
-  priceBucket: '"priceBucket"',
+  province: 'province::text',
+  priceBucket: '"priceBucket"::text',
+}
+
+const MODES = Object.values(TransferMode)
+
+/**
+ * The facet counts of the matches `m`, in two passes however many facets: one grouping by
+ * each single-valued facet (GROUPING SETS), one counting each transfer mode (a document has
+ * several). Columns `groups` ([{f, v, n}]) and `modes` ({mode: n}).
+ */
+function facetsSql(names: FacetName[]): string[] {
+  const single = names.filter((n): n is Exclude<FacetName, 'modes'> => n !== 'modes')
+  const out: string[] = []
+  if (single.length) {
+    const which = single.map((n) => `WHEN GROUPING(${FACET_COLUMNS[n]}) = 0 THEN '${n}'`).join(' ')
+    const value = single.map((n) => `WHEN GROUPING(${FACET_COLUMNS[n]}) = 0 THEN ${FACET_COLUMNS[n]}`).join(' ')
+    out.push(`(SELECT json_agg(g) FROM (SELECT CASE ${which} END AS f, CASE ${value} END AS v, count(*)::int AS n FROM m
+      GROUP BY GROUPING SETS (${single.map((n) => `(${FACET_COLUMNS[n]})`).join(', ')})) g) AS groups`)
+  }
+  if (names.includes('modes')) {
+    out.push(`(SELECT json_build_object(${MODES.map((m) => `'${m}', count(*) FILTER (WHERE '${m}' = ANY(m.modes))`).join(', ')}) FROM m) AS modes`)
+  }
+  return out
 }
 
 interface Row {
@@ -182,10 +260,20 @@ async function searchEmbedded(request: SearchRequest): Promise<SearchResponse> {
     return `$${params.length}${cast}`
   }
   const where: string[] = []
-  const query = tsqueryLiteral(request.concepts, request.mode)
-  const queryParam = query ? p(query, '::tsquery') : null
-  if (queryParam) where.push(`d.terms @@ ${queryParam}`)
   const f = request.filters
+  const query = tsqueryLiteral(request.concepts, request.mode)
+  const ranked = query !== null && request.sort === 'relevance' && request.limit > 0
+  let queryParam: string | null = null
+  if (query) {
+    const retrieval = request.mode === 'any' ? await retrievalConcepts(db, request.concepts, f.kind) : request.concepts
+    if (retrieval === request.concepts) {
+      queryParam = p(query, '::tsquery')
+      where.push(`d.terms @@ ${queryParam}`)
+    } else {
+      where.push(`d.terms @@ ${p(tsqueryLiteral(retrieval, 'any'), '::tsquery')}`)
+      if (ranked) queryParam = p(query, '::tsquery')
+    }
+  }
   if (f.kind) where.push(`d.kind = ${p(f.kind)}`)
   if (f.field) where.push(`d.field = ${p(f.field, '::"TechField"')}`)
   if (f.industry) where.push(`d.industry = ${p(f.industry, '::"Industry"')}`)
@@ -197,7 +285,6 @@ async function searchEmbedded(request: SearchRequest): Promise<SearchResponse> {
   if (f.priceBucket) where.push(`d."priceBucket" = ${p(f.priceBucket)}`)
   if (f.excludeIds?.length) where.push(`NOT (d.id = ANY(${p(f.excludeIds, '::text[]')}))`)
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : ''
-  const ranked = queryParam !== null && request.sort === 'relevance' && request.limit > 0
   const score = ranked ? `ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', d.terms, ${queryParam}, 1)` : '0'
   const order = {
     relevance: ranked ? `score DESC, "publishedAt" DESC, id` : `"publishedAt" DESC, id`,
@@ -208,11 +295,7 @@ async function searchEmbedded(request: SearchRequest): Promise<SearchResponse> {
   // One statement, one pass over the matching documents: the matches are collected once with
   // the few columns that sorting and facets need, then counted, grouped and paged from memory;
   // only the page's documents are read in full.
-  const facetSql = request.facets.map((name) =>
-    name === 'modes'
-      ? `(SELECT json_object_agg(v, n) FROM (SELECT x::text AS v, count(*)::int AS n FROM m, unnest(m.modes) AS x GROUP BY 1) s) AS "f_modes"`
-      : `(SELECT json_object_agg(v, n) FROM (SELECT ${FACET_COLUMNS[name]} AS v, count(*)::int AS n FROM m WHERE ${FACET_COLUMNS[name]} IS NOT NULL GROUP BY 1) s) AS "f_${name}"`,
-  )
+  const facetSql = facetsSql(request.facets)
   const pageSql =
     request.limit > 0
       ? `(SELECT coalesce(json_agg(row_to_json(x) ORDER BY x.ord), '[]') FROM (
@@ -232,13 +315,45 @@ async function searchEmbedded(request: SearchRequest): Promise<SearchResponse> {
     ...params,
   )
   const row = result!
-  const facets: SearchResponse['facets'] = {}
-  for (const name of request.facets) {
-    const counts = (parseJson(row[`f_${name}`]) ?? {}) as Record<string, number>
-    facets[name] = Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, Number(v)]))
+  const facets: SearchResponse['facets'] = Object.fromEntries(request.facets.map((name) => [name, {}]))
+  for (const { f, v, n } of (parseJson(row.groups) ?? []) as { f: FacetName; v: string | null; n: number }[]) {
+    if (v !== null && facets[f]) facets[f][v] = Number(n)
+  }
+  if (facets.modes) {
+    for (const [v, n] of Object.entries((parseJson(row.modes) ?? {}) as Record<string, number>)) if (Number(n) > 0) facets.modes[v] = Number(n)
   }
   const page = (parseJson(row.page) ?? []) as (Row & { ord: number })[]
   return { hits: page.map((r) => ({ doc: rowToDoc(r), score: Number(r.score) })), total: Number(row.total), facets }
+}
+
+/** A long query's concepts beyond this many are not all used to find documents (see below). */
+const LONG_QUERY = 3
+/** Roughly how many documents a long query finds before ranking. */
+const RETRIEVAL_BUDGET = 2000
+
+/**
+ * The concepts that find the documents of a long query (a whole demand): the rarest in the
+ * corpus first, as many as keep the documents found within the budget, and at least one.
+ * All concepts still rank what was found. A document that shares only common words with the
+ * query (技术, 生产, 检测) is not worth ranking, and ranking tens of thousands of them is what
+ * made long queries slow.
+ */
+export async function retrievalConcepts(db: Db, concepts: SearchRequest['concepts'], kind: string | undefined, budget = RETRIEVAL_BUDGET) {
+  if (concepts.length <= LONG_QUERY) return concepts
+  const words = concepts.map((c) => [c.term, ...c.alternatives])
+  const df = await termFrequencies(db, [...new Set(words.flat())], kind)
+  // A concept finds at most the documents of its words together.
+  const found = words.map((ws) => ws.reduce((sum, w) => sum + (df.get(w) ?? 0), 0))
+  const order = concepts.map((_, i) => i).filter((i) => found[i]! > 0).sort((a, b) => found[a]! - found[b]!)
+  if (!order.length) return concepts
+  const chosen: number[] = []
+  let total = 0
+  for (const i of order) {
+    if (chosen.length && total + found[i]! > budget) break
+    chosen.push(i)
+    total += found[i]!
+  }
+  return chosen.length === concepts.length ? concepts : chosen.map((i) => concepts[i]!)
 }
 
 /** json columns arrive parsed from one driver and as text from another. */

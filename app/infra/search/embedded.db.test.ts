@@ -1,0 +1,123 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import { prisma } from '~/infra/db/client.server'
+import { CONTRACT_DOCS, conceptsOf } from './contract'
+import {
+  createEmbeddedEngine,
+  recountTermStats,
+  removeSearchDocuments,
+  removeSearchDocumentsBefore,
+  retrievalConcepts,
+  termFrequencies,
+  writeSearchDocuments,
+} from './embedded.server'
+import type { SearchDoc } from './engine'
+
+// What the embedded engine adds to the shared contract: document frequencies kept by every
+// write, and long queries that find documents by their rarest concepts. PGlite and PostgreSQL.
+
+/** The frequencies as the documents themselves give them, counted from scratch. */
+async function countedFromDocuments() {
+  const db = await prisma()
+  const rows = await db.$queryRawUnsafe<{ kind: string; word: string; n: number }[]>(
+    `SELECT kind, word, count(*)::int AS n FROM (SELECT kind, unnest(tsvector_to_array(terms)) AS word FROM "SearchDocument") t GROUP BY 1, 2`,
+  )
+  return Object.fromEntries(rows.map((r) => [`${r.kind}:${r.word}`, Number(r.n)]))
+}
+
+async function kept() {
+  const db = await prisma()
+  const rows = await db.$queryRawUnsafe<{ kind: string; term: string; df: number }[]>(`SELECT kind, term, df FROM "SearchTermStat" WHERE df <> 0`)
+  return Object.fromEntries(rows.map((r) => [`${r.kind}:${r.term}`, Number(r.df)]))
+}
+
+const doc = (i: number, title: string, body = '', kind: SearchDoc['kind'] = 'achievement'): SearchDoc => ({
+  ...CONTRACT_DOCS[0]!,
+  kind,
+  id: `${kind}_emb${i}`,
+  listingId: `emb${i}`,
+  title,
+  body,
+  keywords: [],
+})
+
+beforeEach(async () => {
+  const db = await prisma()
+  await db.$executeRawUnsafe('DELETE FROM "SearchDocument"')
+  await db.$executeRawUnsafe('DELETE FROM "SearchTermStat"')
+})
+
+describe('document frequencies (SearchTermStat)', () => {
+  it('follow every write, rewrite and removal exactly', async () => {
+    const db = await prisma()
+    await writeSearchDocuments(db, [doc(1, '压铸件气孔检测'), doc(2, '压铸模具寿命'), doc(3, '压铸工艺', '', 'demand')])
+    expect(await termFrequencies(db, ['压铸', '气孔', '模具'], 'achievement')).toEqual(new Map([['压铸', 2], ['气孔', 1], ['模具', 1]]))
+    expect((await termFrequencies(db, ['压铸'])).get('压铸')).toBe(3)
+
+    // A rewrite takes the old terms away and counts the new ones; writing it twice changes nothing.
+    await writeSearchDocuments(db, [doc(1, '锂电池回收')])
+    await writeSearchDocuments(db, [doc(1, '锂电池回收')])
+    expect(await termFrequencies(db, ['压铸', '气孔', '锂电池'], 'achievement')).toEqual(new Map([['压铸', 1], ['气孔', 0], ['锂电池', 1]]))
+
+    await removeSearchDocuments(db, ['achievement_emb2', 'achievement_missing'])
+    expect((await termFrequencies(db, ['压铸'], 'achievement')).get('压铸')).toBe(0)
+    expect(await kept()).toEqual(await countedFromDocuments())
+  })
+
+  it('agree with the documents after a batch with repeats, and after removing the stale ones', async () => {
+    const db = await prisma()
+    await writeSearchDocuments(db, CONTRACT_DOCS)
+    await writeSearchDocuments(db, [...CONTRACT_DOCS.slice(0, 3), { ...CONTRACT_DOCS[0]!, title: '换一个标题' }])
+    expect(await kept()).toEqual(await countedFromDocuments())
+
+    const [{ mark }] = await db.$queryRawUnsafe<{ mark: string }[]>(`SELECT (now() + interval '1 second')::timestamp(3)::text AS mark`)
+    expect(await removeSearchDocumentsBefore(db, mark)).toBe(CONTRACT_DOCS.length)
+    expect(await kept()).toEqual({})
+  })
+
+  it('are counted afresh by a recount (what a reindex does)', async () => {
+    const db = await prisma()
+    await writeSearchDocuments(db, CONTRACT_DOCS)
+    await db.$executeRawUnsafe(`UPDATE "SearchTermStat" SET df = df + 7`)
+    await recountTermStats(db)
+    expect(await kept()).toEqual(await countedFromDocuments())
+  })
+})
+
+describe('long queries', () => {
+  const common = Array.from({ length: 12 }, (_, i) => doc(100 + i, `智能制造平台${i}号`, '提供检测服务'))
+  const rare = [doc(1, '压铸件气孔在线检测', '智能制造'), doc(2, '铝合金压铸件缩松识别')]
+
+  it('find documents by their rarest concepts, and rank them with all of them', async () => {
+    const db = await prisma()
+    await writeSearchDocuments(db, [...common, ...rare])
+    const concepts = conceptsOf('压铸件 气孔 缩松 智能制造 检测 服务')
+    expect(concepts.length).toBeGreaterThan(3)
+
+    const chosen = await retrievalConcepts(db, concepts, 'achievement', 10)
+    expect(chosen.map((c) => c.term).sort()).toEqual(['压铸件', '气孔', '缩松'].sort())
+    // Within a budget that holds them all, every concept finds documents.
+    expect(await retrievalConcepts(db, concepts, 'achievement', 10_000)).toBe(concepts)
+    // A short query is not pruned: each of its words may be all a document has.
+    const short = conceptsOf('压铸件 智能制造')
+    expect(await retrievalConcepts(db, short, 'achievement', 1)).toBe(short)
+  })
+
+  it('list the documents with rare concepts first, and none that share only common words', async () => {
+    const db = await prisma()
+    const many = Array.from({ length: 2100 }, (_, i) => doc(1000 + i, `智能制造服务平台${i}`, '检测 服务'))
+    await writeSearchDocuments(db, [...many, ...rare])
+    const engine = createEmbeddedEngine()
+    const result = await engine.search({
+      concepts: conceptsOf('压铸件 气孔 缩松 智能制造 检测 服务'),
+      mode: 'any',
+      filters: { kind: 'achievement' },
+      facets: ['field'],
+      sort: 'relevance',
+      offset: 0,
+      limit: 10,
+    })
+    expect(result.hits.slice(0, 2).map((h) => h.doc.listingId).sort()).toEqual(['emb1', 'emb2'])
+    expect(result.total).toBe(2)
+    expect(result.facets.field).toEqual({ ADVANCED_MANUFACTURING: 2 })
+  })
+})
