@@ -87,7 +87,8 @@ export async function searchListings({ query }: { actor?: Actor | null; query: S
   const base: Omit<SearchRequest, 'mode'> = {
     concepts,
     filters,
-    facets: [...FACETS].filter((f) => f !== 'kind'),
+    // Without a kind filter the tabs are the kind facet of the search itself.
+    facets: filters.kind ? [...FACETS].filter((f) => f !== 'kind') : [...FACETS],
     sort: query.sort,
     offset: (query.page - 1) * query.pageSize,
     limit: query.pageSize,
@@ -100,8 +101,11 @@ export async function searchListings({ query }: { actor?: Actor | null; query: S
     relaxed = true
     run = await runSearch({ ...base, mode })
   }
-  const tabs = await runSearch({ ...base, mode, filters: { ...filters, kind: undefined }, facets: ['kind'], offset: 0, limit: 0 }, run.engineName)
+  const tabs = filters.kind
+    ? await runSearch({ ...base, mode, filters: { ...filters, kind: undefined }, facets: ['kind'], offset: 0, limit: 0 }, run.engineName)
+    : run
   const kindCounts = Object.fromEntries(LISTING_KINDS.map((k) => [k, tabs.response.facets.kind?.[k] ?? 0])) as SearchOutcome['kindCounts']
+  delete run.response.facets.kind
   const terms = concepts.flatMap((c) => [c.term, ...c.alternatives])
   const suggestions = { terms: [] as string[], withoutFilters: null as number | null }
   if (run.response.total === 0) {
