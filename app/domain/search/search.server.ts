@@ -87,8 +87,9 @@ export async function searchListings({ query }: { actor?: Actor | null; query: S
   const base: Omit<SearchRequest, 'mode'> = {
     concepts,
     filters,
-    // Without a kind filter the tabs are the kind facet of the search itself.
-    facets: filters.kind ? [...FACETS].filter((f) => f !== 'kind') : [...FACETS],
+    facets: [...FACETS].filter((f) => f !== 'kind'),
+    // The tabs: matches per kind with every other filter, in the same query.
+    kindCounts: true,
     sort: query.sort,
     offset: (query.page - 1) * query.pageSize,
     limit: query.pageSize,
@@ -101,18 +102,14 @@ export async function searchListings({ query }: { actor?: Actor | null; query: S
     relaxed = true
     run = await runSearch({ ...base, mode })
   }
-  const tabs = filters.kind
-    ? await runSearch({ ...base, mode, filters: { ...filters, kind: undefined }, facets: ['kind'], offset: 0, limit: 0 }, run.engineName)
-    : run
-  const kindCounts = Object.fromEntries(LISTING_KINDS.map((k) => [k, tabs.response.facets.kind?.[k] ?? 0])) as SearchOutcome['kindCounts']
-  delete run.response.facets.kind
+  const kindCounts = Object.fromEntries(LISTING_KINDS.map((k) => [k, run.response.kindCounts?.[k] ?? 0])) as SearchOutcome['kindCounts']
   const terms = concepts.flatMap((c) => [c.term, ...c.alternatives])
   const suggestions = { terms: [] as string[], withoutFilters: null as number | null }
   if (run.response.total === 0) {
     suggestions.terms = [...new Set(concepts.flatMap((c) => synonymsOf(c.term)))].slice(0, 6)
     const hasFilters = Object.values({ ...filters, kind: undefined }).some((v) => v !== undefined)
     if (hasFilters) {
-      const loose = await runSearch({ ...base, mode, filters: { kind: filters.kind }, facets: [], offset: 0, limit: 0 }, run.engineName)
+      const loose = await runSearch({ ...base, mode, filters: { kind: filters.kind }, facets: [], kindCounts: false, offset: 0, limit: 0 }, run.engineName)
       suggestions.withoutFilters = loose.response.total
     }
   }

@@ -258,6 +258,18 @@ export function runSearchEngineContract(
       expect(nothing).toEqual({ hits: [], total: 0, facets: { kind: {}, modes: {} } })
     })
 
+    it('counts the tabs: matches per kind with every filter but the kind, in the same answer', async () => {
+      const filters: SearchFilters = { kind: 'achievement', province: '50' }
+      const r = await search({ filters, facets: ['field'], kindCounts: true, limit: 3 })
+      expect(r.total).toBe(oracle(filters).length)
+      expect(r.hits.every((h) => h.doc.kind === 'achievement')).toBe(true)
+      expect(r.facets).toEqual(facetCounts(oracle(filters), ['field']))
+      expect(r.kindCounts).toEqual(facetCounts(oracle({ province: '50' }), ['kind']).kind)
+      const withText = await text('机床', { kindCounts: true, filters: { kind: 'demand' } })
+      expect(withText.kindCounts).toEqual(facetCounts(CONTRACT_DOCS.filter((d) => ['ct01', 'ct05', 'ct09'].includes(d.listingId)), ['kind']).kind)
+      expect((await search({ filters })).kindCounts).toBeUndefined()
+    })
+
     it('sorts by price, 面议 (no price) last both ways', async () => {
       const priced = CONTRACT_DOCS.filter((d) => d.priceFen !== null)
       const unpriced = CONTRACT_DOCS.filter((d) => d.priceFen === null).map((d) => d.id).sort()

@@ -265,7 +265,8 @@ async function searchEmbedded(request: SearchRequest): Promise<SearchResponse> {
   const ranked = query !== null && request.sort === 'relevance' && request.limit > 0
   let queryParam: string | null = null
   if (query) {
-    const retrieval = request.mode === 'any' ? await retrievalConcepts(db, request.concepts, f.kind) : request.concepts
+    // With the tabs counted, every tab must find its documents the same way.
+    const retrieval = request.mode === 'any' ? await retrievalConcepts(db, request.concepts, request.kindCounts ? undefined : f.kind) : request.concepts
     if (retrieval === request.concepts) {
       queryParam = p(query, '::tsquery')
       where.push(`d.terms @@ ${queryParam}`)
@@ -274,7 +275,6 @@ async function searchEmbedded(request: SearchRequest): Promise<SearchResponse> {
       if (ranked) queryParam = p(query, '::tsquery')
     }
   }
-  if (f.kind) where.push(`d.kind = ${p(f.kind)}`)
   if (f.field) where.push(`d.field = ${p(f.field, '::"TechField"')}`)
   if (f.industry) where.push(`d.industry = ${p(f.industry, '::"Industry"')}`)
   if (f.trlMin !== undefined) where.push(`d.trl >= ${p(f.trlMin, '::int')}`)
@@ -284,6 +284,9 @@ async function searchEmbedded(request: SearchRequest): Promise<SearchResponse> {
   if (f.province) where.push(`d.province = ${p(f.province)}`)
   if (f.priceBucket) where.push(`d."priceBucket" = ${p(f.priceBucket)}`)
   if (f.excludeIds?.length) where.push(`NOT (d.id = ANY(${p(f.excludeIds, '::text[]')}))`)
+  // The tabs count the matches of every kind: then the kind filter applies after them.
+  const kindFilter = f.kind ? `kind = ${p(f.kind)}` : null
+  if (kindFilter && !request.kindCounts) where.push(`d.${kindFilter}`)
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : ''
   const score = ranked ? `ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', d.terms, ${queryParam}, 1)` : '0'
   const order = {
@@ -293,9 +296,11 @@ async function searchEmbedded(request: SearchRequest): Promise<SearchResponse> {
     price_desc: `"priceFen" DESC NULLS LAST, id`,
   }[request.sort]
   // One statement, one pass over the matching documents: the matches are collected once with
-  // the few columns that sorting and facets need, then counted, grouped and paged from memory;
-  // only the page's documents are read in full.
+  // the few columns that sorting and facets need (\`found\`; \`m\` once the kind filter is
+  // applied), then counted, grouped and paged from memory; only the page's documents are read
+  // in full.
   const facetSql = facetsSql(request.facets)
+  const kindCountsSql = request.kindCounts ? [`(SELECT json_object_agg(kind, n) FROM (SELECT kind, count(*)::int AS n FROM found GROUP BY 1) k) AS kinds`] : []
   const pageSql =
     request.limit > 0
       ? `(SELECT coalesce(json_agg(row_to_json(x) ORDER BY x.ord), '[]') FROM (
@@ -307,11 +312,12 @@ async function searchEmbedded(request: SearchRequest): Promise<SearchResponse> {
            JOIN "SearchDocument" d ON d.id = p.id) x) AS page`
       : `'[]'::json AS page`
   const [result] = await db.$queryRawUnsafe<Record<string, unknown>[]>(
-    `WITH m AS MATERIALIZED (
+    `WITH found AS MATERIALIZED (
        SELECT d.id, d.kind, d.field, d.industry, d.trl, d.stage, d.modes, d.province, d."priceBucket", d."priceFen", d."publishedAt",
          ${score}::float8 AS score
-       FROM "SearchDocument" d ${whereSql})
-     SELECT (SELECT count(*)::int FROM m) AS total, ${[pageSql, ...facetSql].join(', ')}`,
+       FROM "SearchDocument" d ${whereSql}),
+     m AS (SELECT * FROM found ${kindFilter && request.kindCounts ? `WHERE ${kindFilter}` : ''})
+     SELECT (SELECT count(*)::int FROM m) AS total, ${[pageSql, ...facetSql, ...kindCountsSql].join(', ')}`,
     ...params,
   )
   const row = result!
@@ -323,7 +329,11 @@ async function searchEmbedded(request: SearchRequest): Promise<SearchResponse> {
     for (const [v, n] of Object.entries((parseJson(row.modes) ?? {}) as Record<string, number>)) if (Number(n) > 0) facets.modes[v] = Number(n)
   }
   const page = (parseJson(row.page) ?? []) as (Row & { ord: number })[]
-  return { hits: page.map((r) => ({ doc: rowToDoc(r), score: Number(r.score) })), total: Number(row.total), facets }
+  const response: SearchResponse = { hits: page.map((r) => ({ doc: rowToDoc(r), score: Number(r.score) })), total: Number(row.total), facets }
+  if (request.kindCounts) {
+    response.kindCounts = Object.fromEntries(Object.entries((parseJson(row.kinds) ?? {}) as Record<string, number>).map(([k, n]) => [k, Number(n)]))
+  }
+  return response
 }
 
 /** A long query's concepts beyond this many are not all used to find documents (see below). */

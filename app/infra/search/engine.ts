@@ -54,6 +54,8 @@ export interface SearchRequest {
   mode: 'all' | 'any'
   filters: SearchFilters
   facets: FacetName[]
+  /** Also count the matches per kind with every filter but the kind (a search page's tabs). */
+  kindCounts?: boolean
   sort: SearchSort
   offset: number
   limit: number
@@ -69,6 +71,8 @@ export interface SearchResponse {
   hits: SearchHit[]
   total: number
   facets: Partial<Record<FacetName, Record<string, number>>>
+  /** When asked for: kind → matches, ignoring the kind filter. */
+  kindCounts?: Record<string, number>
 }
 
 export interface SearchEngine {

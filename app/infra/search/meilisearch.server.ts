@@ -442,7 +442,7 @@ export async function createMeilisearchEngine(options: MeilisearchEngineOptions 
     }
   }
 
-  return {
+  const engine: MeilisearchEngine = {
     name: 'meilisearch',
     indexUid,
     client,
@@ -465,6 +465,13 @@ export async function createMeilisearchEngine(options: MeilisearchEngineOptions 
       await run((c) => settle(c.index(indexUid).deleteDocuments(ids), 'delete documents', taskTimeout))
     },
     async search(request) {
+      if (request.kindCounts) {
+        const [main, tabs] = await Promise.all([
+          engine.search({ ...request, kindCounts: false }),
+          engine.search({ ...request, kindCounts: false, filters: { ...request.filters, kind: undefined }, facets: ['kind'], offset: 0, limit: 0 }),
+        ])
+        return { ...main, kindCounts: tabs.facets.kind ?? {} }
+      }
       const plan = planQueries(request.concepts, request.mode)
       const filter = buildFilter(request.filters)
       const facets = request.facets.filter((f) => (FACETS as readonly string[]).includes(f))
@@ -512,4 +519,5 @@ export async function createMeilisearchEngine(options: MeilisearchEngineOptions 
       }
     },
   }
+  return engine
 }
