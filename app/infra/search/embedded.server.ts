@@ -288,7 +288,7 @@ async function searchEmbedded(request: SearchRequest): Promise<SearchResponse> {
   const kindFilter = f.kind ? `kind = ${p(f.kind)}` : null
   if (kindFilter && !request.kindCounts) where.push(`d.${kindFilter}`)
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : ''
-  const score = ranked ? `ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', d.terms, ${queryParam}, 1)` : '0'
+  const score = ranked ? `ts_rank('{0.1, 0.2, 0.4, 1.0}', d.terms, ${queryParam}, 1)` : '0'
   const order = {
     relevance: ranked ? `score DESC, "publishedAt" DESC, id` : `"publishedAt" DESC, id`,
     newest: `"publishedAt" DESC, id`,
@@ -311,7 +311,7 @@ async function searchEmbedded(request: SearchRequest): Promise<SearchResponse> {
                  LIMIT ${p(request.limit, '::int')} OFFSET ${p(request.offset, '::int')}) p
            JOIN "SearchDocument" d ON d.id = p.id) x) AS page`
       : `'[]'::json AS page`
-  const [result] = await db.$queryRawUnsafe<Record<string, unknown>[]>(
+  const statement = db.$queryRawUnsafe<Record<string, unknown>[]>(
     `WITH found AS MATERIALIZED (
        SELECT d.id, d.kind, d.field, d.industry, d.trl, d.stage, d.modes, d.province, d."priceBucket", d."priceFen", d."publishedAt",
          ${score}::float8 AS score
@@ -320,6 +320,12 @@ async function searchEmbedded(request: SearchRequest): Promise<SearchResponse> {
      SELECT (SELECT count(*)::int FROM m) AS total, ${[pageSql, ...facetSql, ...kindCountsSql].join(', ')}`,
     ...params,
   )
+  // The planner prices a text match like a comparison, so for a common word or a query of
+  // several alternatives it reads the whole table and matches every row instead of asking the
+  // GIN index (PostgreSQL: 245 ms instead of 29 ms for 传感器 | 传感 | 感器 over 100,000 rows).
+  const [result] = where.length && query
+    ? (await db.$transaction([db.$executeRawUnsafe('SET LOCAL enable_seqscan = off'), statement]))[1]
+    : await statement
   const row = result!
   const facets: SearchResponse['facets'] = Object.fromEntries(request.facets.map((name) => [name, {}]))
   for (const { f, v, n } of (parseJson(row.groups) ?? []) as { f: FacetName; v: string | null; n: number }[]) {
