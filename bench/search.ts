@@ -4,11 +4,13 @@
  *   npx tsx bench/search.ts                 100,000 documents, both engines
  *   npx tsx bench/search.ts --docs 20000    fewer documents
  *   npx tsx bench/search.ts --engine embedded
+ *   npx tsx bench/search.ts --db postgres   on PostgreSQL (DATABASE_URL, default the local
+ *                                           server): a scratch database, dropped afterwards
  *
  * Prints index build time and memory, then p50/p99 latency of short queries, long demand-style
  * queries, filtered + faceted queries (the search service as the page calls it: tabs, facets,
  * highlights) and of matching a demand. Never part of `npm test`. Uses an in-memory PGlite
- * (or DATABASE_URL) and a bundled Meilisearch started for the run in a temporary folder.
+ * (or PostgreSQL, see above) and a bundled Meilisearch started for the run in a temporary folder.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
@@ -29,10 +31,15 @@ import { createMeilisearchEngine } from '~/infra/search/meilisearch.server'
 import { openEvalDatabase } from './lib/eval-data'
 import { loadEvalSet } from './lib/eval-set'
 
-const { values } = parseArgs({ options: { docs: { type: 'string', default: '100000' }, engine: { type: 'string', default: 'both' } } })
+const { values } = parseArgs({
+  options: { docs: { type: 'string', default: '100000' }, engine: { type: 'string', default: 'both' }, db: { type: 'string', default: 'pglite' } },
+})
 const DOCS = Number(values.docs)
 if (!Number.isInteger(DOCS) || DOCS < 1000 || DOCS > 1_000_000) throw new Error('--docs takes a whole number from 1000 to 1000000')
+if (!['both', 'embedded', 'meilisearch'].includes(values.engine!)) throw new Error('--engine takes both, embedded or meilisearch')
 const ENGINES = values.engine === 'both' ? ['embedded', 'meilisearch'] : [values.engine!]
+if (!['pglite', 'postgres'].includes(values.db!)) throw new Error('--db takes pglite or postgres')
+const POSTGRES_URL = values.db === 'postgres' ? (process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres') : undefined
 
 // A seeded generator, so that every run indexes the same documents.
 let seed = 20261128
@@ -96,7 +103,7 @@ async function timed(n: number, fn: (i: number) => Promise<unknown>) {
 
 const mb = () => Math.round(process.memoryUsage().rss / 1024 / 1024)
 
-const db = await openEvalDatabase()
+const db = await openEvalDatabase({ postgresUrl: POSTGRES_URL })
 const orgs = await Promise.all(
   Array.from({ length: 40 }, (_, i) =>
     db.prisma.organization.create({
@@ -176,7 +183,7 @@ for (const name of ENGINES) {
   await stop()
 }
 
-console.log(`\n${DOCS.toLocaleString('en')} generated listings (70% achievements, 25% demands, 5% scenarios); 2-core machine\n`)
+console.log(`\n${DOCS.toLocaleString('en')} generated listings (70% achievements, 25% demands, 5% scenarios) on ${POSTGRES_URL ? 'PostgreSQL' : 'PGlite'}; 2-core machine\n`)
 const width = Math.max(...rows.map((r) => r[1]!.length))
 for (const [engine, what, value] of rows) console.log(`${engine!.padEnd(12)} ${what!.padEnd(width)}  ${value}`)
 await closeDb()

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import pg from 'pg'
 import type { OrgKind } from '~/generated/prisma/enums'
 import type { ListingKind } from '~/domain/listings/kinds'
 import { listingData } from '~/domain/listings/listings.server'
@@ -29,15 +30,17 @@ export interface LoadedEval {
 }
 
 /**
- * A fresh in-memory PGlite database, migrated, and made the process's database (domain
- * functions use it). Outside tests a missing SESSION_SECRET would make the environment write a
- * development secret into the data directory: a throwaway one is set instead.
+ * A fresh database, migrated, and made the process's database (domain functions use it): an
+ * in-memory PGlite, or with `postgresUrl` a new database on that PostgreSQL server, dropped
+ * again by `close()`. Outside tests a missing SESSION_SECRET would make the environment write
+ * a development secret into the data directory: a throwaway one is set instead.
  */
-export async function openEvalDatabase(): Promise<Database> {
+export async function openEvalDatabase({ postgresUrl }: { postgresUrl?: string } = {}): Promise<Database> {
   if (!process.env.SESSION_SECRET) {
     process.env.SESSION_SECRET = randomBytes(32).toString('base64url')
     resetEnv()
   }
+  if (postgresUrl) return openScratchPostgres(postgresUrl)
   // PGlite learns the array types (such as "TransferMode"[]) when it starts: in the database
   // that ran the migrations, binding an enum array fails ("malformed array literal"). Reopening
   // a dump of the migrated database, as the test setup does, starts it with the types known.
@@ -48,6 +51,30 @@ export async function openEvalDatabase(): Promise<Database> {
   const db = await openDatabase({ mode: 'pglite', dataDir: null, loadDataDir: dump })
   setDb(db)
   return db
+}
+
+async function openScratchPostgres(serverUrl: string): Promise<Database> {
+  const name = `kz_bench_${randomBytes(4).toString('hex')}`
+  const admin = new pg.Client({ connectionString: serverUrl })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE ${name}`)
+  await admin.end()
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  const db = await openDatabase({ mode: 'postgres', url: url.toString() })
+  await migrate(db.raw)
+  const scratch: Database = {
+    ...db,
+    close: async () => {
+      await db.close()
+      const again = new pg.Client({ connectionString: serverUrl })
+      await again.connect()
+      await again.query(`DROP DATABASE IF EXISTS ${name}`)
+      await again.end()
+    },
+  }
+  setDb(scratch)
+  return scratch
 }
 
 /** Writes the set into `db` (see above); `db` should be empty. */

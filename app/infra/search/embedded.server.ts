@@ -143,15 +143,15 @@ export async function termFrequencies(db: Db, terms: string[], kind?: string): P
   return new Map(rows.map((r) => [r.term, Math.max(0, Number(r.df))]))
 }
 
-/** Facet columns as text: what GROUPING SETS group by. */
+/** Facet columns: what GROUPING SETS group by (as they are: cast to text only per group). */
 const FACET_COLUMNS: Record<Exclude<FacetName, 'modes'>, string> = {
-  kind: 'kind::text',
-  field: 'field::text',
-  industry: 'industry::text',
-  trl: 'trl::text',
-  stage: 'stage::text',
-  province: 'province::text',
-  priceBucket: '"priceBucket"::text',
+  kind: 'kind',
+  field: 'field',
+  industry: 'industry',
+  trl: 'trl',
+  stage: 'stage',
+  province: 'province',
+  priceBucket: '"priceBucket"',
 }
 
 const MODES = Object.values(TransferMode)
@@ -166,7 +166,7 @@ function facetsSql(names: FacetName[]): string[] {
   const out: string[] = []
   if (single.length) {
     const which = single.map((n) => `WHEN GROUPING(${FACET_COLUMNS[n]}) = 0 THEN '${n}'`).join(' ')
-    const value = single.map((n) => `WHEN GROUPING(${FACET_COLUMNS[n]}) = 0 THEN ${FACET_COLUMNS[n]}`).join(' ')
+    const value = single.map((n) => `WHEN GROUPING(${FACET_COLUMNS[n]}) = 0 THEN ${FACET_COLUMNS[n]}::text`).join(' ')
     out.push(`(SELECT json_agg(g) FROM (SELECT CASE ${which} END AS f, CASE ${value} END AS v, count(*)::int AS n FROM m
       GROUP BY GROUPING SETS (${single.map((n) => `(${FACET_COLUMNS[n]})`).join(', ')})) g) AS groups`)
   }
@@ -307,8 +307,8 @@ async function searchEmbedded(request: SearchRequest): Promise<SearchResponse> {
            SELECT d.id, d.kind, d."listingId", d."orgId", d."orgName", d."regionCode", d.province, d.title, d.body, d.keywords,
              d.field, d.industry, d.trl, d.stage, d.modes::text[] AS modes, d."priceFen"::text AS "priceFen", d."priceBucket",
              d.deadline, to_char(d."publishedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "publishedAt", p.score, p.ord
-           FROM (SELECT id, score, row_number() OVER (ORDER BY ${order}) AS ord FROM m ORDER BY ${order}
-                 LIMIT ${p(request.limit, '::int')} OFFSET ${p(request.offset, '::int')}) p
+           FROM (SELECT *, row_number() OVER (ORDER BY ${order}) AS ord FROM (SELECT id, score, "publishedAt", "priceFen" FROM m ORDER BY ${order}
+                 LIMIT ${p(request.limit, '::int')} OFFSET ${p(request.offset, '::int')}) top) p
            JOIN "SearchDocument" d ON d.id = p.id) x) AS page`
       : `'[]'::json AS page`
   const statement = db.$queryRawUnsafe<Record<string, unknown>[]>(
@@ -316,7 +316,7 @@ async function searchEmbedded(request: SearchRequest): Promise<SearchResponse> {
        SELECT d.id, d.kind, d.field, d.industry, d.trl, d.stage, d.modes, d.province, d."priceBucket", d."priceFen", d."publishedAt",
          ${score}::float8 AS score
        FROM "SearchDocument" d ${whereSql}),
-     m AS (SELECT * FROM found ${kindFilter && request.kindCounts ? `WHERE ${kindFilter}` : ''})
+     m AS NOT MATERIALIZED (SELECT * FROM found ${kindFilter && request.kindCounts ? `WHERE ${kindFilter}` : ''})
      SELECT (SELECT count(*)::int FROM m) AS total, ${[pageSql, ...facetSql, ...kindCountsSql].join(', ')}`,
     ...params,
   )
