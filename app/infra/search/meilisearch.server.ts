@@ -465,12 +465,19 @@ export async function createMeilisearchEngine(options: MeilisearchEngineOptions 
       await run((c) => settle(c.index(indexUid).deleteDocuments(ids), 'delete documents', taskTimeout))
     },
     async search(request) {
-      if (request.kindCounts) {
+      if (request.kindCounts && request.filters.kind) {
+        // The tabs ignore the kind filter: a second search, alongside.
         const [main, tabs] = await Promise.all([
           engine.search({ ...request, kindCounts: false }),
           engine.search({ ...request, kindCounts: false, filters: { ...request.filters, kind: undefined }, facets: ['kind'], offset: 0, limit: 0 }),
         ])
         return { ...main, kindCounts: tabs.facets.kind ?? {} }
+      }
+      if (request.kindCounts) {
+        // Without a kind filter, the tabs are this search's own kind facet.
+        const { facets, ...rest } = await engine.search({ ...request, kindCounts: false, facets: [...new Set([...request.facets, 'kind' as const])] })
+        const { kind, ...others } = facets
+        return { ...rest, facets: request.facets.includes('kind') ? facets : others, kindCounts: kind ?? {} }
       }
       const plan = planQueries(request.concepts, request.mode)
       const filter = buildFilter(request.filters)
