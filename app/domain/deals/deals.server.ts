@@ -227,14 +227,23 @@ async function candidateOf(tx: Tx, dealId: string, candidateId: string) {
   return { candidate: c, params: candidateParams(c, achievement ?? { title: '' }, c.sellerOrg) }
 }
 
-/** Puts a candidate on the shortlist or takes it off (broker-only; the parties never see it). */
-export async function setShortlisted({ actor, dealId, candidateId, shortlisted, now = new Date() }: { actor: Actor; dealId: string; candidateId: string; shortlisted: boolean; now?: Date }) {
+type CandidateChange = { deal: Awaited<ReturnType<typeof forChange>>['deal'] } & Awaited<ReturnType<typeof candidateOf>>
+
+/** A broker's change to a candidate still in play, in one transaction: the deal open, the candidate not dropped. */
+async function changeCandidate<T>(actor: Actor, dealId: string, candidateId: string, change: (tx: Tx, found: CandidateChange) => Promise<T>) {
   const db = await prisma()
   return db.$transaction(async (tx) => {
     const { deal } = await forChange(tx, actor, dealId)
     requireOpen(deal)
-    const { candidate, params } = await candidateOf(tx, dealId, candidateId)
-    if (candidate.droppedAt) throw new AppError('CONFLICT', 'err.deal.candidateDropped')
+    const found = await candidateOf(tx, dealId, candidateId)
+    if (found.candidate.droppedAt) throw new AppError('CONFLICT', 'err.deal.candidateDropped')
+    return change(tx, { deal, ...found })
+  })
+}
+
+/** Puts a candidate on the shortlist or takes it off (broker-only; the parties never see it). */
+export async function setShortlisted({ actor, dealId, candidateId, shortlisted, now = new Date() }: { actor: Actor; dealId: string; candidateId: string; shortlisted: boolean; now?: Date }) {
+  return changeCandidate(actor, dealId, candidateId, async (tx, { candidate, params }) => {
     if (candidate.introducedAt && !shortlisted) throw new AppError('CONFLICT', 'err.deal.alreadyIntroduced')
     if (candidate.shortlisted === shortlisted) return candidate
     const updated = await tx.dealCandidate.update({ where: { id: candidate.id }, data: { shortlisted } })
@@ -248,12 +257,7 @@ export async function setShortlisted({ actor, dealId, candidateId, shortlisted, 
  * being a party (it no longer sees the deal).
  */
 export async function dropCandidate({ actor, dealId, candidateId, ip, now = new Date() }: { actor: Actor; dealId: string; candidateId: string; ip?: string | null; now?: Date }) {
-  const db = await prisma()
-  return db.$transaction(async (tx) => {
-    const { deal } = await forChange(tx, actor, dealId)
-    requireOpen(deal)
-    const { candidate, params } = await candidateOf(tx, dealId, candidateId)
-    if (candidate.droppedAt) throw new AppError('CONFLICT', 'err.deal.candidateDropped')
+  return changeCandidate(actor, dealId, candidateId, async (tx, { candidate, params }) => {
     const { count } = await tx.dealCandidate.updateMany({ where: { id: candidate.id, droppedAt: null }, data: { droppedAt: now, shortlisted: false } })
     if (!count) throw new AppError('CONFLICT', 'err.deal.changedMeanwhile')
     await dealEvent(tx, { dealId, actorId: actor.id, type: 'candidate.dropped', params, internal: !candidate.introducedAt, at: now })
@@ -270,12 +274,7 @@ export async function dropCandidate({ actor, dealId, candidateId, ip, now = new 
  * A deal still at LEAD or SHORTLISTED moves to INTRODUCED.
  */
 export async function introduceCandidate({ actor, dealId, candidateId, ip, now = new Date() }: { actor: Actor; dealId: string; candidateId: string; ip?: string | null; now?: Date }) {
-  const db = await prisma()
-  return db.$transaction(async (tx) => {
-    const { deal } = await forChange(tx, actor, dealId)
-    requireOpen(deal)
-    const { candidate, params } = await candidateOf(tx, dealId, candidateId)
-    if (candidate.droppedAt) throw new AppError('CONFLICT', 'err.deal.candidateDropped')
+  return changeCandidate(actor, dealId, candidateId, async (tx, { deal, candidate, params }) => {
     if (candidate.introducedAt) throw new AppError('CONFLICT', 'err.deal.alreadyIntroduced')
     if (!candidate.shortlisted) throw new AppError('CONFLICT', 'err.deal.notShortlisted')
     const { count } = await tx.dealCandidate.updateMany({ where: { id: candidate.id, introducedAt: null, droppedAt: null }, data: { introducedAt: now } })
