@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { getDb, prisma } from '~/infra/db/client.server'
-import { drainOutbox, enqueue, MAX_ATTEMPTS, outboxStatus, registerOutboxHandler } from './outbox.server'
+import { drainOutbox, enqueue, MAX_ATTEMPTS, outboxStatus, registerOutboxHandler, ServiceUnavailableError, startOutboxWorker, UNAVAILABLE_MAX_BACKOFF_MS } from './outbox.server'
 
 const topic = (name: string) => `test.${name}.${randomBytes(3).toString('hex')}`
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -49,13 +49,13 @@ describe('drainOutbox', () => {
     })
     const db = await prisma()
     await enqueue(db, t, { listing: 'abc', n: 2 })
-    expect(await drainOutbox()).toEqual({ done: 1, failed: 0 })
+    expect(await drainOutbox()).toEqual({ done: 1, failed: 0, postponed: 0 })
     const [row] = await rowsOf(t)
     expect(calls).toEqual([{ payload: { listing: 'abc', n: 2 }, attempts: 0, id: row!.id }])
     expect(row).toMatchObject({ status: 'DONE', attempts: 1, lockedAt: null, lastError: null })
     expect(row!.processedAt).toBeInstanceOf(Date)
     // Done rows are not run again.
-    expect(await drainOutbox()).toEqual({ done: 0, failed: 0 })
+    expect(await drainOutbox()).toEqual({ done: 0, failed: 0, postponed: 0 })
     expect(calls).toHaveLength(1)
   })
 
@@ -67,10 +67,10 @@ describe('drainOutbox', () => {
     })
     const db = await prisma()
     await enqueue(db, t, {}, new Date(Date.now() + 60_000))
-    expect(await drainOutbox()).toEqual({ done: 0, failed: 0 })
+    expect(await drainOutbox()).toEqual({ done: 0, failed: 0, postponed: 0 })
     expect(calls).toBe(0)
     await db.outbox.updateMany({ where: { topic: t }, data: { runAt: new Date(Date.now() - 1000) } })
-    expect(await drainOutbox()).toEqual({ done: 1, failed: 0 })
+    expect(await drainOutbox()).toEqual({ done: 1, failed: 0, postponed: 0 })
     expect(calls).toBe(1)
   })
 
@@ -84,13 +84,13 @@ describe('drainOutbox', () => {
     const db = await prisma()
     await enqueue(db, t, { to: 'x@example.cn' })
     const before = Date.now()
-    expect(await drainOutbox()).toEqual({ done: 0, failed: 1 })
+    expect(await drainOutbox()).toEqual({ done: 0, failed: 1, postponed: 0 })
     const [row] = await rowsOf(t)
     expect(row).toMatchObject({ status: 'PENDING', attempts: 1, lastError: 'mail server said no', lockedAt: null, processedAt: null })
     // The first retry waits about 5 s.
     expect(row!.runAt.getTime()).toBeGreaterThanOrEqual(before + 4_000)
     expect(row!.runAt.getTime()).toBeLessThan(Date.now() + 60_000)
-    expect(await drainOutbox()).toEqual({ done: 0, failed: 0 })
+    expect(await drainOutbox()).toEqual({ done: 0, failed: 0, postponed: 0 })
     expect(calls).toBe(1)
   })
 
@@ -116,21 +116,113 @@ describe('drainOutbox', () => {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       // Make it due again instead of waiting out the backoff.
       await db.outbox.updateMany({ where: { topic: t }, data: { runAt: new Date(Date.now() - 1000) } })
-      expect(await drainOutbox(), `attempt ${attempt}`).toEqual({ done: 0, failed: 1 })
+      expect(await drainOutbox(), `attempt ${attempt}`).toEqual({ done: 0, failed: 1, postponed: 0 })
       const [row] = await rowsOf(t)
       expect(row!.attempts).toBe(attempt)
       expect(row!.status).toBe(attempt < MAX_ATTEMPTS ? 'PENDING' : 'FAILED')
     }
     await db.outbox.updateMany({ where: { topic: t }, data: { runAt: new Date(Date.now() - 1000) } })
-    expect(await drainOutbox()).toEqual({ done: 0, failed: 0 })
+    expect(await drainOutbox()).toEqual({ done: 0, failed: 0, postponed: 0 })
     expect(calls).toBe(MAX_ATTEMPTS)
     expect((await rowsOf(t))[0]).toMatchObject({ status: 'FAILED', lastError: 'still broken' })
+  })
+
+  describe('when the service a handler needs is unavailable', () => {
+    /** A topic whose handler needs a service that is down until `up` is set. */
+    function outage(name: string) {
+      const t = topic(name)
+      const state = { up: false, calls: [] as number[] }
+      registerOutboxHandler(t, async (payload) => {
+        state.calls.push((payload as { n: number }).n)
+        if (!state.up) throw new ServiceUnavailableError('searchd', new Error('connect ECONNREFUSED 127.0.0.1:7700'))
+      })
+      return { t, state }
+    }
+    const due = async (t: string) => (await prisma()).outbox.updateMany({ where: { topic: t, status: 'PENDING' }, data: { runAt: new Date(Date.now() - 1000) } })
+
+    it('waits however many tries it takes, never FAILED, trying again at most five minutes later', async () => {
+      const { t, state } = outage('outage')
+      await enqueue(await prisma(), t, { n: 1 })
+      for (let attempt = 1; attempt <= MAX_ATTEMPTS + 5; attempt++) {
+        await due(t)
+        const before = Date.now()
+        expect(await drainOutbox(), `attempt ${attempt}`).toEqual({ done: 0, failed: 1, postponed: 0 })
+        const [row] = await rowsOf(t)
+        expect(row).toMatchObject({ status: 'PENDING', attempts: attempt, blockedBy: 'searchd', lockedAt: null })
+        expect(row!.lastError).toContain('searchd unavailable: connect ECONNREFUSED')
+        expect(row!.runAt.getTime()).toBeGreaterThan(before)
+        expect(row!.runAt.getTime()).toBeLessThanOrEqual(Date.now() + UNAVAILABLE_MAX_BACKOFF_MS)
+      }
+      expect(state.calls).toHaveLength(MAX_ATTEMPTS + 5)
+      state.up = true
+      await due(t)
+      expect(await drainOutbox()).toEqual({ done: 1, failed: 0, postponed: 0 })
+      expect((await rowsOf(t))[0]).toMatchObject({ status: 'DONE', blockedBy: null, lastError: null })
+    })
+
+    it('puts off the rest of its topic in the batch unrun, and runs the other topics', async () => {
+      const { t, state } = outage('outage-batch')
+      const other = topic('healthy')
+      let otherCalls = 0
+      registerOutboxHandler(other, async () => {
+        otherCalls++
+      })
+      const db = await prisma()
+      for (const n of [1, 2, 3]) await enqueue(db, t, { n })
+      await enqueue(db, other, {})
+      expect(await drainOutbox()).toEqual({ done: 1, failed: 1, postponed: 2 })
+      expect(state.calls).toEqual([1])
+      expect(otherCalls).toBe(1)
+      const rows = await rowsOf(t)
+      expect(rows.map((r) => [r.status, r.attempts, r.blockedBy, r.lockedAt])).toEqual([
+        ['PENDING', 1, 'searchd', null],
+        ['PENDING', 0, 'searchd', null],
+        ['PENDING', 0, 'searchd', null],
+      ])
+      // They wait as long as the row that was tried.
+      expect(new Set(rows.map((r) => r.runAt.getTime())).size).toBe(1)
+      expect(rows[0]!.runAt.getTime()).toBeGreaterThan(Date.now())
+      expect(await outboxStatus()).toMatchObject({ pending: 3, failed: 0, waitingFor: { searchd: 3 } })
+    })
+
+    it('when the first row gets through, the rows waiting with it are due at once', async () => {
+      const { t, state } = outage('outage-wake')
+      const db = await prisma()
+      for (const n of [1, 2, 3]) await enqueue(db, t, { n })
+      await drainOutbox()
+      // A row queued while the service was down; the service comes back.
+      await enqueue(db, t, { n: 4 })
+      state.up = true
+      expect(await drainOutbox()).toEqual({ done: 1, failed: 0, postponed: 0 })
+      const waiting = (await rowsOf(t)).filter((r) => r.status === 'PENDING')
+      expect(waiting).toHaveLength(3)
+      expect(waiting.every((r) => r.runAt.getTime() <= Date.now())).toBe(true)
+      expect(await drainOutbox()).toEqual({ done: 3, failed: 0, postponed: 0 })
+      expect(state.calls).toEqual([1, 4, 1, 2, 3])
+      expect((await rowsOf(t)).every((r) => r.status === 'DONE' && r.blockedBy === null)).toBe(true)
+      expect((await outboxStatus()).waitingFor).toEqual({})
+    })
+
+    it('a waiting row that then fails for a reason of its own is an ordinary failure again', async () => {
+      const t = topic('outage-then-bad')
+      let calls = 0
+      registerOutboxHandler(t, async () => {
+        calls++
+        if (calls === 1) throw new ServiceUnavailableError('searchd', new Error('timeout'))
+        throw new Error('document rejected: invalid_document_id')
+      })
+      await enqueue(await prisma(), t, {})
+      await drainOutbox()
+      await due(t)
+      expect(await drainOutbox()).toEqual({ done: 0, failed: 1, postponed: 0 })
+      expect((await rowsOf(t))[0]).toMatchObject({ status: 'PENDING', attempts: 2, blockedBy: null, lastError: 'document rejected: invalid_document_id' })
+    })
   })
 
   it('fails a row of an unknown topic at once, saying so', async () => {
     const t = topic('unknown')
     await enqueue(await prisma(), t, {})
-    expect(await drainOutbox()).toEqual({ done: 0, failed: 1 })
+    expect(await drainOutbox()).toEqual({ done: 0, failed: 1, postponed: 0 })
     const [row] = await rowsOf(t)
     expect(row).toMatchObject({ status: 'FAILED', attempts: 1 })
     expect(row!.lastError).toContain(`no handler for topic "${t}"`)
@@ -145,9 +237,9 @@ describe('drainOutbox', () => {
     const db = await prisma()
     const now = Date.now()
     for (const n of [3, 1, 2]) await enqueue(db, t, { n }, new Date(now - 10_000 + n * 1000))
-    expect(await drainOutbox(2)).toEqual({ done: 2, failed: 0 })
+    expect(await drainOutbox(2)).toEqual({ done: 2, failed: 0, postponed: 0 })
     expect(order).toEqual([1, 2])
-    expect(await drainOutbox(2)).toEqual({ done: 1, failed: 0 })
+    expect(await drainOutbox(2)).toEqual({ done: 1, failed: 0, postponed: 0 })
     expect(order).toEqual([1, 2, 3])
   })
 
@@ -163,7 +255,7 @@ describe('drainOutbox', () => {
     const [crashed, busy] = await rowsOf(t)
     await db.outbox.update({ where: { id: crashed!.id }, data: { lockedAt: new Date(Date.now() - 10 * 60_000) } })
     await db.outbox.update({ where: { id: busy!.id }, data: { lockedAt: new Date(Date.now() - 30_000) } })
-    expect(await drainOutbox()).toEqual({ done: 1, failed: 0 })
+    expect(await drainOutbox()).toEqual({ done: 1, failed: 0, postponed: 0 })
     expect(seen).toEqual(['crashed'])
   })
 
@@ -199,9 +291,30 @@ describe('drainOutbox', () => {
   })
 })
 
+describe('startOutboxWorker', () => {
+  it('drains a backlog batch after batch without waiting between them, and stops', async () => {
+    const t = topic('backlog')
+    const seen: number[] = []
+    registerOutboxHandler(t, async (payload) => {
+      seen.push((payload as { n: number }).n)
+    })
+    const db = await prisma()
+    await db.outbox.createMany({ data: Array.from({ length: 45 }, (_, n) => ({ topic: t, payload: { n }, runAt: new Date(Date.now() - 1000) })) })
+    // An interval far longer than the test may take: only a worker that goes on at once finishes.
+    const stop = startOutboxWorker({ intervalMs: 10 * 60_000, batch: 20 })
+    try {
+      await vi.waitFor(() => expect(seen).toHaveLength(45), { timeout: 20_000, interval: 50 })
+    } finally {
+      await stop()
+    }
+    expect(seen).toEqual(Array.from({ length: 45 }, (_, n) => n))
+    expect((await rowsOf(t)).every((r) => r.status === 'DONE')).toBe(true)
+  })
+})
+
 describe('outboxStatus', () => {
   it('counts pending and failed rows and the age of the oldest pending one', async () => {
-    expect(await outboxStatus()).toEqual({ pending: 0, failed: 0, lagSeconds: 0 })
+    expect(await outboxStatus()).toEqual({ pending: 0, failed: 0, lagSeconds: 0, waitingFor: {} })
     const db = await prisma()
     const t = topic('status')
     await enqueue(db, t, {}, new Date(Date.now() + 3_600_000))

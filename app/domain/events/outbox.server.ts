@@ -5,12 +5,35 @@ import { prisma } from '~/infra/db/client.server'
  * Transactional outbox. A side effect (indexing, mail, notifications) is written as a row in
  * the same transaction as the change it follows, and a worker in the app process runs it.
  * Claims use FOR UPDATE SKIP LOCKED, so several app instances can share one queue.
+ *
+ * A failing row is retried with backoff and given up (FAILED) after MAX_ATTEMPTS, unless the
+ * handler says that the service it needs is unavailable (ServiceUnavailableError): an outage
+ * is not the row's fault, so such a row waits however long the outage lasts (see below).
  */
 export type OutboxHandler = (payload: unknown, meta: { id: bigint; attempts: number }) => Promise<void>
 
 const handlers = new Map<string, OutboxHandler>()
 export const MAX_ATTEMPTS = 10
 const STALE_LOCK_MS = 5 * 60 * 1000
+/** A row waiting for a service tries again at least this often. */
+export const UNAVAILABLE_MAX_BACKOFF_MS = 5 * 60 * 1000
+
+/**
+ * Thrown by a handler when the service it needs cannot be used now (down, unreachable, timing
+ * out, overloaded, refusing the key) rather than when the row itself is wrong. The row never
+ * gives up: it is retried with backoff of at most UNAVAILABLE_MAX_BACKOFF_MS and marked with
+ * the service it waits for. The rest of its topic's batch waits with it instead of timing out
+ * one by one, and the first row of the topic that gets through wakes all of them.
+ */
+export class ServiceUnavailableError extends Error {
+  constructor(
+    readonly service: string,
+    cause: unknown,
+  ) {
+    super(`${service} unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
+    this.name = 'ServiceUnavailableError'
+  }
+}
 
 export function registerOutboxHandler(topic: string, handler: OutboxHandler) {
   handlers.set(topic, handler)
@@ -35,10 +58,14 @@ interface Claimed {
   topic: string
   payload: unknown
   attempts: number
+  blockedBy: string | null
 }
 
-/** Claims and runs up to `limit` due rows. Returns how many succeeded and failed. */
-export async function drainOutbox(limit = 20): Promise<{ done: number; failed: number }> {
+/**
+ * Claims and runs up to `limit` due rows. Returns how many succeeded, how many failed, and how
+ * many were put off unrun because an earlier row of their topic found its service unavailable.
+ */
+export async function drainOutbox(limit = 20): Promise<{ done: number; failed: number; postponed: number }> {
   const db = await prisma()
   // RETURNING comes back in no particular order: sort the claimed rows to run them oldest first.
   const rows = await db.$queryRaw<Claimed[]>`
@@ -52,62 +79,101 @@ export async function drainOutbox(limit = 20): Promise<{ done: number; failed: n
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED
       )
-      RETURNING id, topic, payload, attempts, "runAt"
+      RETURNING id, topic, payload, attempts, "runAt", "blockedBy"
     )
-    SELECT id, topic, payload, attempts FROM claimed ORDER BY "runAt", id`
+    SELECT id, topic, payload, attempts, "blockedBy" FROM claimed ORDER BY "runAt", id`
   let done = 0
   let failed = 0
+  let postponed = 0
+  /** Topics whose service turned out unavailable in this run: when and for what their rows wait. */
+  const blocked = new Map<string, { service: string; runAt: Date }>()
+  /** Topics that got through in this run. */
+  const through = new Set<string>()
   for (const row of rows) {
+    const wait = blocked.get(row.topic)
+    if (wait) {
+      await db.outbox.update({ where: { id: row.id }, data: { lockedAt: null, runAt: wait.runAt, blockedBy: wait.service } })
+      postponed++
+      continue
+    }
     const handler = handlers.get(row.topic)
     try {
       if (!handler) throw new Error(`no handler for topic "${row.topic}"`)
       await handler(row.payload, { id: row.id, attempts: row.attempts })
       await db.outbox.update({
         where: { id: row.id },
-        data: { status: 'DONE', processedAt: new Date(), lockedAt: null, attempts: row.attempts + 1, lastError: null },
+        data: { status: 'DONE', processedAt: new Date(), lockedAt: null, attempts: row.attempts + 1, lastError: null, blockedBy: null },
       })
+      through.add(row.topic)
       done++
     } catch (error) {
       const attempts = row.attempts + 1
-      const giveUp = attempts >= MAX_ATTEMPTS || !handler
-      await db.outbox.update({
-        where: { id: row.id },
-        data: {
-          attempts,
-          lockedAt: null,
-          lastError: String((error as Error)?.message ?? error).slice(0, 2000),
-          ...(giveUp ? { status: 'FAILED' } : { runAt: new Date(Date.now() + backoffMs(attempts)) }),
-        },
-      })
+      const lastError = String((error as Error)?.message ?? error).slice(0, 2000)
+      if (error instanceof ServiceUnavailableError) {
+        const runAt = new Date(Date.now() + Math.min(backoffMs(attempts), UNAVAILABLE_MAX_BACKOFF_MS))
+        blocked.set(row.topic, { service: error.service, runAt })
+        await db.outbox.update({ where: { id: row.id }, data: { attempts, lockedAt: null, lastError, runAt, blockedBy: error.service } })
+      } else {
+        const giveUp = attempts >= MAX_ATTEMPTS || !handler
+        await db.outbox.update({
+          where: { id: row.id },
+          data: {
+            attempts,
+            lockedAt: null,
+            lastError,
+            blockedBy: null,
+            ...(giveUp ? { status: 'FAILED' } : { runAt: new Date(Date.now() + backoffMs(attempts)) }),
+          },
+        })
+      }
       failed++
     }
   }
-  return { done, failed }
+  // The service is back: what waited for it is due now, not at the end of its backoff.
+  const woken = [...through].filter((t) => !blocked.has(t))
+  if (woken.length) {
+    await db.outbox.updateMany({
+      where: { status: 'PENDING', topic: { in: woken }, blockedBy: { not: null }, runAt: { gt: new Date() } },
+      data: { runAt: new Date() },
+    })
+  }
+  return { done, failed, postponed }
 }
 
 export async function outboxStatus() {
   const db = await prisma()
-  const [pending, failed, oldest] = await Promise.all([
+  const [pending, failed, oldest, blocked] = await Promise.all([
     db.outbox.count({ where: { status: 'PENDING' } }),
     db.outbox.count({ where: { status: 'FAILED' } }),
     db.outbox.findFirst({ where: { status: 'PENDING' }, orderBy: { createdAt: 'asc' }, select: { createdAt: true } }),
+    db.outbox.groupBy({ by: ['blockedBy'], where: { status: 'PENDING', blockedBy: { not: null } }, _count: { _all: true } }),
   ])
-  return { pending, failed, lagSeconds: oldest ? Math.round((Date.now() - oldest.createdAt.getTime()) / 1000) : 0 }
+  return {
+    pending,
+    failed,
+    lagSeconds: oldest ? Math.round((Date.now() - oldest.createdAt.getTime()) / 1000) : 0,
+    /** Pending rows per service they wait for, e.g. { meilisearch: 12 }. */
+    waitingFor: Object.fromEntries(blocked.map((b) => [b.blockedBy!, b._count._all])),
+  }
 }
 
-/** Polls the outbox until stopped; one run at a time. */
-export function startOutboxWorker({ intervalMs = 1000 } = {}) {
+/** Polls the outbox until stopped; one run at a time, the next at once while a backlog lasts. */
+export function startOutboxWorker({ intervalMs = 1000, batch = 20 } = {}) {
   let stopped = false
   let running: Promise<unknown> = Promise.resolve()
   const tick = () => {
     if (stopped) return
-    running = drainOutbox()
+    let backlog = false
+    running = drainOutbox(batch)
+      .then(({ done, failed }) => {
+        backlog = done + failed === batch
+      })
       .catch((error) => console.error('[outbox] drain failed:', (error as Error).message))
       .finally(() => {
-        if (!stopped) timer = setTimeout(tick, intervalMs)
+        if (!stopped) timer = setTimeout(tick, backlog ? 0 : intervalMs)
       })
   }
-  let timer = setTimeout(tick, intervalMs)
+  let timer = setTimeout(tick, 0)
   return async () => {
     stopped = true
     clearTimeout(timer)

@@ -1,19 +1,32 @@
 import { z } from 'zod'
+import { ServiceUnavailableError } from '~/domain/events/outbox.server'
 import type { PrismaClient } from '~/generated/prisma/client'
 import { LISTING_KINDS, type ListingKind } from '~/domain/listings/kinds'
 import { prisma } from '~/infra/db/client.server'
 import { recountTermStats, removeSearchDocuments, removeSearchDocumentsBefore, writeSearchDocuments } from '~/infra/search/embedded.server'
 import { docId, type SearchDoc } from '~/infra/search/engine'
 import { getSearchEngines } from '~/infra/search/engines.server'
-import { createMeilisearchEngine, diffSettings, ensureIndex, isMeiliError, loadIndexConfig, settle, toMeiliDoc, type MeilisearchEngine } from '~/infra/search/meilisearch.server'
+import {
+  createMeilisearchEngine,
+  diffSettings,
+  ensureIndex,
+  isMeiliError,
+  isMeiliUnavailable,
+  loadIndexConfig,
+  settle,
+  toMeiliDoc,
+  type MeilisearchEngine,
+} from '~/infra/search/meilisearch.server'
 import { currentSearchDoc, searchDocFor } from './documents.server'
 
 /**
  * Keeps Meilisearch in line with the database. The embedded index is written in the listing's
  * own transaction (documents.server.ts); Meilisearch gets the same change through the outbox
- * topic `search.sync`, so an outage there loses nothing: the row is retried with backoff, and
- * stays visible (attempts, lastError) until Meilisearch is back. `reindex` rebuilds either
- * index from the database.
+ * topic `search.sync`, so an outage there loses nothing: however long it lasts, the rows wait
+ * for Meilisearch (visible in /healthz as outbox.waitingFor), retried at least every five
+ * minutes, and the first that gets through makes the others due at once. A document that
+ * Meilisearch rejects is retried with backoff and given up like any failing row. `reindex`
+ * rebuilds either index from the database.
  */
 
 const SyncPayload = z.object({ kind: z.enum(LISTING_KINDS), id: z.string().min(1).max(100) })
@@ -26,8 +39,12 @@ export async function handleSearchSync(payload: unknown): Promise<void> {
   if (primary.name !== 'meilisearch') return
   const doc = await currentSearchDoc(await prisma(), kind, id)
   // Errors go up: the outbox retries with backoff and records the error.
-  if (doc) await primary.upsert([doc])
-  else await primary.remove([docId(kind, id)])
+  try {
+    if (doc) await primary.upsert([doc])
+    else await primary.remove([docId(kind, id)])
+  } catch (error) {
+    throw isMeiliUnavailable(error) ? new ServiceUnavailableError('meilisearch', error) : error
+  }
 }
 
 export type ReindexEngine = 'meilisearch' | 'embedded' | 'all'
@@ -150,6 +167,9 @@ async function reindexMeilisearch(
 ) {
   const started = performance.now()
   const since = new Date(Date.now() - 2000)
+  // Rows waiting for Meilisearch now were committed before the rebuild reads anything: it
+  // includes their changes.
+  const waiting = await (await prisma()).outbox.findMany({ where: { topic: 'search.sync', status: 'PENDING', blockedBy: { not: null } }, select: { id: true } })
   const client = await engine.client()
   const config = loadIndexConfig()
   const live = engine.indexUid
@@ -189,11 +209,14 @@ async function reindexMeilisearch(
   await engine.upsert(changed.docs)
   await engine.remove(changed.removed)
   const caughtUp = changed.docs.length + changed.removed.length
-  // Syncs that gave up (an outage longer than the outbox's ~43 minutes of retries) are
-  // superseded by this rebuild: close them, so that what admins see as failed is what is.
+  // The rebuild supersedes the syncs that waited for Meilisearch when it began (they need not
+  // run) and those that gave up before it (closed, so that what admins see as failed is what is).
   const { count: superseded } = await (await prisma()).outbox.updateMany({
-    where: { topic: 'search.sync', status: 'FAILED', createdAt: { lt: since } },
-    data: { status: 'DONE', processedAt: new Date() },
+    where: {
+      topic: 'search.sync',
+      OR: [{ status: 'PENDING', id: { in: waiting.map((w) => w.id) } }, { status: 'FAILED', createdAt: { lt: since } }],
+    },
+    data: { status: 'DONE', processedAt: new Date(), blockedBy: null },
   })
   onProgress({ engine: 'meilisearch', phase: 'done', done, total })
   return { index: live, documents: done, ms: Math.round(performance.now() - started), caughtUp, superseded }

@@ -1,11 +1,20 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { Meilisearch, MeilisearchApiError, MeilisearchRequestError, type EnqueuedTaskPromise, type Settings, type Task } from 'meilisearch'
+import {
+  Meilisearch,
+  MeilisearchApiError,
+  MeilisearchRequestError,
+  MeilisearchRequestTimeOutError,
+  MeilisearchTaskTimeOutError,
+  type EnqueuedTaskPromise,
+  type Settings,
+  type Task,
+} from 'meilisearch'
 import { LISTING_KINDS } from '~/domain/listings/kinds'
 import { Industry, Stage, TechField, TransferMode } from '~/generated/prisma/enums'
 import { getEnv } from '~/infra/env.server'
 import { FACETS, PRICE_BUCKETS, type FacetName, type SearchDoc, type SearchEngine, type SearchFilters, type SearchRequest, type SearchResponse } from './engine'
-import { ensureLocalMeilisearch } from './meili-process.server'
+import { ensureLocalMeilisearch, MeilisearchStartError } from './meili-process.server'
 import { normalizeTerm, SEARCH_DIR, segment, synonymsOf } from './text.server'
 
 /**
@@ -286,6 +295,24 @@ export async function meiliConnection(): Promise<{ url: string; apiKey?: string;
 
 export function isMeiliError(error: unknown, code: string): boolean {
   return error instanceof MeilisearchApiError && error.cause?.code === code
+}
+
+/**
+ * Whether `error` says that Meilisearch cannot be used now (unreachable, timing out,
+ * overloaded, failing, refusing the key, the bundled binary not starting) rather than that it
+ * rejected what was sent: worth waiting for, not worth giving up on.
+ */
+export function isMeiliUnavailable(error: unknown): boolean {
+  if (error instanceof MeilisearchApiError) {
+    const status = error.response?.status ?? 0
+    return status >= 500 || [401, 403, 408, 429].includes(status)
+  }
+  return (
+    error instanceof MeilisearchRequestError ||
+    error instanceof MeilisearchRequestTimeOutError ||
+    error instanceof MeilisearchTaskTimeOutError ||
+    error instanceof MeilisearchStartError
+  )
 }
 
 /** Waits for a task and turns a failed one into an error. */

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest'
 import { main } from '../../../cli/main'
 import { makeOrg } from '../../../tests/factories'
 import { registerOutboxHandlers } from '~/domain/events/handlers.server'
-import { drainOutbox } from '~/domain/events/outbox.server'
+import { drainOutbox, MAX_ATTEMPTS, outboxStatus } from '~/domain/events/outbox.server'
 import type { ListingKind } from '~/domain/listings/kinds'
 import { syncSearchDocument } from '~/domain/search/documents.server'
 import { SearchQuerySchema, searchListings } from '~/domain/search/search.server'
@@ -132,25 +132,34 @@ describe.skipIf(!meili && !process.env.CI)('Meilisearch through the outbox, with
     expect(outcome).toMatchObject({ degraded: true, engine: 'embedded', total: 2 })
     expect(outcome.items.map((i) => i.id)).toContain(lathe.id)
 
-    await drainOutbox()
+    // One row finds Meilisearch down; the others wait with it rather than time out in turn.
+    expect(await drainOutbox()).toEqual({ done: 0, failed: 1, postponed: 2 })
     const waiting = await syncRows()
-    for (const row of waiting) {
-      expect(row.status).toBe('PENDING')
-      expect(row.attempts).toBe(1)
-      expect(row.lastError).toBeTruthy()
-      expect(row.runAt.getTime()).toBeGreaterThan(Date.now())
+    expect(waiting.map((r) => [r.status, r.attempts, r.blockedBy])).toEqual([
+      ['PENDING', 1, 'meilisearch'],
+      ['PENDING', 0, 'meilisearch'],
+      ['PENDING', 0, 'meilisearch'],
+    ])
+    expect(waiting[0]!.lastError).toMatch(/^meilisearch unavailable: /)
+    for (const row of waiting) expect(row.runAt.getTime()).toBeGreaterThan(Date.now())
+    // Down for longer than the outbox's retries: the rows still wait, nothing is lost.
+    for (let i = 0; i < MAX_ATTEMPTS + 2; i++) {
+      await dueNow()
+      await drainOutbox()
     }
-    // Still down on the next try: the attempts add up, nothing is lost.
-    await dueNow()
-    await drainOutbox()
-    expect((await syncRows()).map((r) => [r.status, r.attempts])).toEqual(waiting.map(() => ['PENDING', 2]))
+    expect((await syncRows()).map((r) => [r.status, r.blockedBy])).toEqual(waiting.map(() => ['PENDING', 'meilisearch']))
+    expect((await syncRows())[0]!.attempts).toBe(MAX_ATTEMPTS + 3)
+    expect((await outboxStatus()).waitingFor).toEqual({ meilisearch: 3 })
   })
 
-  it('catches up when Meilisearch is back', async () => {
+  it('catches up when Meilisearch is back: the first row through makes the rest due', async () => {
     await proxy.up()
-    await dueNow()
-    const { done } = await drainOutbox()
-    expect(done).toBe(3)
+    // Only the oldest is due; its success wakes the other two.
+    const [first] = await syncRows()
+    await (await prisma()).outbox.update({ where: { id: first!.id }, data: { runAt: new Date(Date.now() - 1000) } })
+    expect(await drainOutbox()).toEqual({ done: 1, failed: 0, postponed: 0 })
+    expect(await drainOutbox()).toEqual({ done: 2, failed: 0, postponed: 0 })
+    expect((await outboxStatus()).waitingFor).toEqual({})
     expect((await syncRows()).every((r) => r.status === 'DONE' && r.lastError === null)).toBe(true)
 
     const outcome = await searchListings({ query: SearchQuerySchema.parse({ q: '机床' }) })
@@ -178,8 +187,11 @@ describe.skipIf(!meili && !process.env.CI)('Meilisearch through the outbox, with
     const org = await makeOrg({ name: '重庆页岩气开发公司' })
     for (let i = 0; i < 25; i++) await createListing(i % 2 ? 'demand' : 'achievement', org.id, `页岩气压裂返排液处理第${i}号`)
     await db.outbox.deleteMany({})
-    // A sync that gave up during a long outage: the rebuild supersedes it.
-    await db.outbox.create({ data: { topic: 'search.sync', payload: { kind: 'demand', id: 'gone' }, status: 'FAILED', attempts: 10, lastError: 'fetch failed', createdAt: new Date(Date.now() - 60_000) } })
+    // A sync that gave up, and one still waiting for Meilisearch: the rebuild supersedes both.
+    await db.outbox.create({ data: { topic: 'search.sync', payload: { kind: 'demand', id: 'gone' }, status: 'FAILED', attempts: 10, lastError: 'rejected', createdAt: new Date(Date.now() - 60_000) } })
+    await db.outbox.create({
+      data: { topic: 'search.sync', payload: { kind: 'demand', id: 'gone' }, attempts: 3, lastError: 'fetch failed', blockedBy: 'meilisearch', runAt: new Date(Date.now() + 60_000), createdAt: new Date(Date.now() - 60_000) },
+    })
     const published = (
       await Promise.all([
         db.achievement.findMany({ where: { status: 'PUBLISHED' }, select: { id: true } }).then((r) => r.map((x) => `achievement_${x.id}`)),
@@ -209,8 +221,8 @@ describe.skipIf(!meili && !process.env.CI)('Meilisearch through the outbox, with
     await watcher
 
     expect(result.embedded).toMatchObject({ documents: 27, removed: 1 })
-    expect(result.meilisearch).toMatchObject({ index: indexUid, documents: 27, superseded: 1 })
-    expect(await db.outbox.count({ where: { status: 'FAILED' } })).toBe(0)
+    expect(result.meilisearch).toMatchObject({ index: indexUid, documents: 27, superseded: 2 })
+    expect(await db.outbox.count({ where: { status: { not: 'DONE' } } })).toBe(0)
     expect(totals.length).toBeGreaterThan(0)
     expect(totals.every((t) => t > 0)).toBe(true)
     const browse = await engine.search(contractRequest({ limit: 100 }))

@@ -1,6 +1,8 @@
+import { MeilisearchApiError, MeilisearchRequestError, MeilisearchRequestTimeOutError, MeilisearchTaskTimeOutError } from 'meilisearch'
 import { describe, expect, it } from 'vitest'
 import { CONTRACT_DOCS } from './contract'
-import { buildFilter, diffSettings, fromMeiliDoc, loadIndexConfig, planQueries, quoteFilterValue, synonymMap, toMeiliDoc } from './meilisearch.server'
+import { MeilisearchStartError } from './meili-process.server'
+import { buildFilter, diffSettings, fromMeiliDoc, isMeiliUnavailable, loadIndexConfig, planQueries, quoteFilterValue, synonymMap, toMeiliDoc } from './meilisearch.server'
 
 describe('meilisearch filters', () => {
   it('quotes values with their quotes and backslashes escaped', () => {
@@ -133,5 +135,25 @@ describe('meilisearch documents and settings', () => {
     expect(diffSettings(current, wanted)).toEqual([])
     expect(diffSettings({ ...current, rankingRules: ['words', 'sort'] }, wanted).map((c) => c.key)).toEqual(['rankingRules'])
     expect(diffSettings({ ...current, synonyms: { x: ['y'] } }, wanted).map((c) => c.key)).toEqual(['synonyms'])
+  })
+})
+
+describe('isMeiliUnavailable', () => {
+  const api = (status: number, code = 'internal') =>
+    new MeilisearchApiError(new Response(null, { status }), { message: code, code, type: 'internal', link: '' } as never)
+
+  it('says an outage is one: no connection, timeouts, server errors, overload, a refused key, the binary not starting', () => {
+    expect(isMeiliUnavailable(new MeilisearchRequestError('http://127.0.0.1:7700', new Error('fetch failed')))).toBe(true)
+    expect(isMeiliUnavailable(new MeilisearchRequestTimeOutError(5000, {}))).toBe(true)
+    expect(isMeiliUnavailable(new MeilisearchTaskTimeOutError(12, 60_000))).toBe(true)
+    for (const status of [500, 502, 503, 429, 408, 401, 403]) expect(isMeiliUnavailable(api(status)), String(status)).toBe(true)
+    expect(isMeiliUnavailable(new MeilisearchStartError('exited with code 1'))).toBe(true)
+  })
+
+  it('says a rejected request is not: bad documents, bad filters, anything else', () => {
+    expect(isMeiliUnavailable(api(400, 'invalid_document_id'))).toBe(false)
+    expect(isMeiliUnavailable(api(404, 'index_not_found'))).toBe(false)
+    expect(isMeiliUnavailable(new Error('Meilisearch add documents: task 7 failed: invalid document'))).toBe(false)
+    expect(isMeiliUnavailable('nope')).toBe(false)
   })
 })
