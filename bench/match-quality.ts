@@ -142,6 +142,33 @@ async function matcherSystem(name: 'embedded' | 'meilisearch', loaded: LoadedEva
 }
 
 /**
+ * The search page with a demand pasted into the box (its title and description, the way an
+ * engineer might search), on the achievements tab: how far plain search gets without the
+ * matcher. Search always lists what it finds, so it says "no good match" only when it finds
+ * nothing.
+ */
+async function searchBoxSystem(loaded: LoadedEval | null, loadError: string | null): Promise<Availability> {
+  const name = 'search box'
+  if (!loaded) return { name, unavailable: `the fixtures could not be loaded into the database: ${loadError}` }
+  const { createEmbeddedEngine } = await import('~/infra/search/embedded.server')
+  const { setSearchEngines } = await import('~/infra/search/engines.server')
+  const { searchListings, SearchQuerySchema } = await import('~/domain/search/search.server')
+  const embedded = createEmbeddedEngine()
+  setSearchEngines({ primary: embedded, fallback: embedded })
+  return {
+    system: {
+      name,
+      async answer(demand) {
+        const query = SearchQuerySchema.parse({ q: `${demand.input.title}\n${demand.input.description}`, kind: 'achievement', pageSize: K })
+        const outcome = await searchListings({ query })
+        const ranked = outcome.items.map((item) => ({ id: loaded.fixtureIds.get(item.id) ?? item.id, score: item.score }))
+        return { ranked, noGoodMatch: outcome.total === 0 }
+      },
+    },
+  }
+}
+
+/**
  * A Meilisearch engine holding the set in an index of its own: with MEILI_URL, a new index on
  * that server (deleted afterwards); otherwise a bundled Meilisearch started for this run in a
  * temporary folder (stopped and removed afterwards). Never the app's index or data directory.
@@ -357,6 +384,7 @@ async function main() {
     { system: bm25System(set) },
     await matcherSystem('embedded', loaded, loadError),
     await matcherSystem('meilisearch', loaded, loadError),
+    await searchBoxSystem(loaded, loadError),
   ]
   const rows: Row[] = []
   const details: { name: string; outcomes: Outcome[] }[] = []

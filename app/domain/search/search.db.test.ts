@@ -77,6 +77,16 @@ describe('searchListings', () => {
     }
   })
 
+  it('searches a long query by the words listings use: rare words no listing has take no place', async () => {
+    // By general Chinese these twelve are the most informative, 补偿 and 精度 the least.
+    const result = await search({ q: '耄耋 魑魅 缱绻 旖旎 囹圄 蹉跎 龃龉 饕餮 氤氲 婆娑 觊觎 踌躇 精度 补偿' })
+    expect(result.terms.sort()).toEqual(['精度', '补偿'].sort())
+    expect(result.pruned).toBe(true)
+    expect(result.items.map((i) => i.kind)).toEqual(['achievement'])
+    // A short query keeps every word, used or not: then nothing matches them all.
+    expect((await search({ q: '补偿 饕餮' })).terms.sort()).toEqual(['补偿', '饕餮'].sort())
+  })
+
   it('offers other words and the count without filters when nothing matches', async () => {
     const result = await search({ q: '数控机床', field: 'BIO_MEDICINE' })
     expect(result.total).toBe(0)

@@ -4,8 +4,10 @@ import { codesOf, INDUSTRIES, STAGES, TECH_FIELDS, TRANSFER_MODES } from '~/doma
 import { LISTING_KINDS } from '~/domain/listings/kinds'
 import { msg } from '~/domain/validation/fields'
 import { FACETS, PRICE_BUCKETS, SEARCH_SORTS, type SearchFilters, type SearchRequest, type SearchResponse } from '~/infra/search/engine'
+import { prisma } from '~/infra/db/client.server'
+import { termFrequencies } from '~/infra/search/embedded.server'
 import { getSearchEngines } from '~/infra/search/engines.server'
-import { queryConcepts, synonymsOf } from '~/infra/search/text.server'
+import { queryConcepts, synonymsOf, type Concept } from '~/infra/search/text.server'
 import { highlight, snippet, type Segment } from './highlight'
 
 /** What a person (or an API client) may ask the search for. */
@@ -82,7 +84,7 @@ export function filtersOf(query: SearchQuery): SearchFilters {
  * Only public fields are indexed, so nothing confidential can surface here.
  */
 export async function searchListings({ query }: { actor?: Actor | null; query: SearchQuery }): Promise<SearchOutcome> {
-  const { concepts, pruned } = queryConcepts(query.q)
+  const { concepts, pruned, long } = await searchConcepts(query.q, query.kind)
   const filters = filtersOf(query)
   const base: Omit<SearchRequest, 'mode'> = {
     concepts,
@@ -94,7 +96,7 @@ export async function searchListings({ query }: { actor?: Actor | null; query: S
     offset: (query.page - 1) * query.pageSize,
     limit: query.pageSize,
   }
-  let mode: SearchRequest['mode'] = concepts.length <= ALL_AT_MOST ? 'all' : 'any'
+  let mode: SearchRequest['mode'] = long ? 'any' : 'all'
   let run = await runSearch({ ...base, mode })
   let relaxed = false
   if (run.response.total === 0 && mode === 'all' && concepts.length > 1) {
@@ -141,6 +143,25 @@ export async function searchListings({ query }: { actor?: Actor | null; query: S
     terms: concepts.map((c) => c.term),
     suggestions,
   }
+}
+
+/** A long query (a demand pasted whole) keeps at most this many concepts. */
+const MAX_CONCEPTS = 10
+
+/**
+ * The concepts of a query. A short one keeps them all: each must match. A long one (more than
+ * ALL_AT_MOST, any of which may match) keeps the MAX_CONCEPTS most informative of those some
+ * listing uses (SearchTermStat): a word no listing uses (二十几, 每班) can neither find nor rank
+ * anything, and would take the place of one that can. On the evaluation set, a demand pasted
+ * into the box finds its achievements with nDCG@10 0.830 instead of 0.743 (bench/match-quality).
+ */
+export async function searchConcepts(q: string, kind?: SearchQuery['kind']): Promise<{ concepts: Concept[]; pruned: boolean; long: boolean }> {
+  const { concepts: all } = queryConcepts(q, { maxConcepts: Infinity })
+  if (all.length <= ALL_AT_MOST) return { concepts: all, pruned: false, long: false }
+  const df = await termFrequencies(await prisma(), [...new Set(all.flatMap((c) => [c.term, ...c.alternatives]))], kind)
+  const used = all.filter((c) => [c.term, ...c.alternatives].some((w) => (df.get(w) ?? 0) > 0))
+  const concepts = (used.length ? used : all).slice(0, MAX_CONCEPTS)
+  return { concepts, pruned: concepts.length < all.length, long: true }
 }
 
 /** Asks the configured engine; when Meilisearch fails, the embedded engine answers. */
