@@ -1,3 +1,4 @@
+import os from 'node:os'
 import path from 'node:path'
 import { defineConfig } from 'vitest/config'
 
@@ -15,6 +16,10 @@ export default defineConfig({
   resolve: { alias },
   test: {
     onConsoleLog: () => undefined,
+    // Vitest's default, one worker less than the cores, leaves a 2-core machine with one: the
+    // db tests wait on PostgreSQL, Meilisearch and argon2 often enough that two run faster
+    // (the whole suite: 470 s instead of 590 s on the 2-core development machine).
+    maxWorkers: Math.max(2, os.availableParallelism() - 1),
     projects: [
       {
         resolve: { alias },
