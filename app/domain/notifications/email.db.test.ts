@@ -123,9 +123,17 @@ describe('e-mail through the outbox', () => {
     expect(failed.attempts).toBe(1)
     expect(failed.lastError).toMatch(/ECONNREFUSED|connect/i)
     expect(failed.sentAt).toBeNull()
-    const waiting = await db.outbox.findFirstOrThrow({ where: { topic: 'email.send', payload: { equals: { emailId: failed.id } } } })
-    expect(waiting).toMatchObject({ status: 'PENDING', attempts: 1 })
+    const outboxRow = () => db.outbox.findFirstOrThrow({ where: { topic: 'email.send', payload: { equals: { emailId: failed.id } } } })
+    const waiting = await outboxRow()
+    expect(waiting).toMatchObject({ status: 'PENDING', attempts: 1, blockedBy: 'smtp' })
     expect(waiting.runAt.getTime()).toBeGreaterThan(Date.now())
+    // Down for longer than the outbox's retries: the e-mail still waits.
+    for (let i = 0; i < MAX_ATTEMPTS; i++) {
+      await retriesAreDue()
+      await drainAll()
+    }
+    expect(await outboxRow()).toMatchObject({ status: 'PENDING', attempts: MAX_ATTEMPTS + 1, blockedBy: 'smtp' })
+    expect(await db.emailMessage.findUniqueOrThrow({ where: { id: failed.id } })).toMatchObject({ status: 'QUEUED', attempts: MAX_ATTEMPTS + 1 })
 
     // The mail server is back (a real SMTP server on this machine).
     const received: string[] = []
@@ -149,7 +157,7 @@ describe('e-mail through the outbox', () => {
       await retriesAreDue()
       await drainAll()
       const sent = await db.emailMessage.findUniqueOrThrow({ where: { id: failed.id } })
-      expect(sent).toMatchObject({ status: 'SENT', attempts: 2, lastError: null, emlPath: null, messageId: failed.messageId })
+      expect(sent).toMatchObject({ status: 'SENT', attempts: MAX_ATTEMPTS + 2, lastError: null, emlPath: null, messageId: failed.messageId })
       expect(received).toHaveLength(1)
       expect(received[0]).toContain(`Message-ID: ${failed.messageId}`)
       expect(received[0]).toContain(`To: ${user.email}`)
@@ -158,17 +166,36 @@ describe('e-mail through the outbox', () => {
     }
   })
 
-  it('marks the e-mail FAILED when the outbox gives up, and an administrator can send it again', async () => {
+  it('marks an e-mail the server refuses FAILED when the outbox gives up, and an administrator can send it again', async () => {
     const user = await makeUser({ role: 'BROKER' })
     const admin = await makeUser({ role: 'ADMIN' })
-    useTransport(`smtp://127.0.0.1:${await closedPort()}`)
-    await notifyOne(user.id)
-    await drainAll()
+    // A real SMTP server that refuses the recipient for good (550).
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onRcptTo(_address, _session, callback) {
+        callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }))
+      },
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     const db = await prisma()
-    const mail = await db.emailMessage.findFirstOrThrow({ where: { to: user.email } })
-    // Nine tries have failed already; the tenth is the last.
-    await db.outbox.updateMany({ where: { topic: 'email.send', payload: { equals: { emailId: mail.id } } }, data: { attempts: MAX_ATTEMPTS - 1, runAt: new Date(Date.now() - 1000) } })
-    await drainAll()
+    let mail
+    try {
+      useTransport(`smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`)
+      await notifyOne(user.id)
+      await drainAll()
+      mail = await db.emailMessage.findFirstOrThrow({ where: { to: user.email } })
+      expect(mail).toMatchObject({ status: 'QUEUED', attempts: 1 })
+      expect(mail.lastError).toMatch(/mailbox unavailable/)
+      const row = await db.outbox.findFirstOrThrow({ where: { topic: 'email.send', payload: { equals: { emailId: mail.id } } } })
+      expect(row).toMatchObject({ status: 'PENDING', blockedBy: null })
+      // Nine tries have failed already; the tenth is the last.
+      await db.outbox.update({ where: { id: row.id }, data: { attempts: MAX_ATTEMPTS - 1, runAt: new Date(Date.now() - 1000) } })
+      await drainAll()
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
     expect(await db.emailMessage.findUniqueOrThrow({ where: { id: mail.id } })).toMatchObject({ status: 'FAILED', attempts: 2 })
     expect((await db.outbox.findFirstOrThrow({ where: { topic: 'email.send', payload: { equals: { emailId: mail.id } } } })).status).toBe('FAILED')
 

@@ -4,18 +4,20 @@ import type { EmailStatus } from '~/generated/prisma/enums'
 import { EMAIL_STATUSES, type MailQuery } from './mail-log'
 import { audit } from '~/domain/audit.server'
 import { AppError } from '~/domain/errors'
-import { enqueue, MAX_ATTEMPTS } from '~/domain/events/outbox.server'
+import { enqueue, MAX_ATTEMPTS, ServiceUnavailableError } from '~/domain/events/outbox.server'
 import { authorize, type Actor } from '~/domain/users/accounts.server'
 import { DEFAULT_LOCALE, isLocale, translator } from '~/i18n/i18n'
 import { prisma } from '~/infra/db/client.server'
 import { getEnv } from '~/infra/env.server'
-import { buildEml, newMessageId, readEml, sendMail } from '~/infra/mail/mailer.server'
+import { buildEml, isSmtpUnavailable, newMessageId, readEml, sendMail } from '~/infra/mail/mailer.server'
 import { renderNotificationEmail } from './render'
 
 /**
  * The e-mail log. Every e-mail is first a row (QUEUED), written in the transaction of the
  * change that causes it, then sent by the outbox ('email.send'); a transport failure leaves
- * the row QUEUED with the error while the outbox tries again, and FAILED once it gives up.
+ * the row QUEUED with the error while the outbox tries again. A mail server that is down waits
+ * for as long as it is down (the outbox's ServiceUnavailableError); a message the server
+ * refuses is FAILED once the outbox gives up.
  */
 
 type Db = Prisma.TransactionClient | PrismaClient
@@ -60,12 +62,13 @@ export async function deliverEmail(payload: unknown, meta: { attempts: number })
       data: { status: 'SENT', sentAt: new Date(), attempts: { increment: 1 }, lastError: null, messageId: sent.messageId.slice(0, 300), emlPath: sent.emlPath ?? null },
     })
   } catch (error) {
-    const giveUp = meta.attempts + 1 >= MAX_ATTEMPTS
+    const unavailable = isSmtpUnavailable(error)
+    const giveUp = !unavailable && meta.attempts + 1 >= MAX_ATTEMPTS
     await db.emailMessage.update({
       where: { id: row.id },
       data: { attempts: { increment: 1 }, lastError: String((error as Error)?.message ?? error).slice(0, 2000), status: giveUp ? 'FAILED' : 'QUEUED' },
     })
-    throw error
+    throw unavailable ? new ServiceUnavailableError('smtp', error) : error
   }
 }
 

@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { EnvError, parseEnv } from '~/infra/env.server'
-import { smtpUrlWithTimeouts } from './mailer.server'
+import { isSmtpUnavailable, smtpUrlWithTimeouts } from './mailer.server'
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kz-mailer-'))
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
@@ -24,5 +24,24 @@ describe('mail settings', () => {
     expect(parseEnv({ KZ_DATA_DIR: dataDir, HOST: '::1' }).publicUrl).toBe('http://[::1]:3000')
     expect(() => parseEnv({ KZ_DATA_DIR: dataDir, KZ_PUBLIC_URL: 'kz.example.cn' })).toThrow(EnvError)
     expect(() => parseEnv({ KZ_DATA_DIR: dataDir, KZ_PUBLIC_URL: 'javascript:alert(1)' })).toThrow(/KZ_PUBLIC_URL/)
+  })
+})
+
+describe('isSmtpUnavailable', () => {
+  const smtpError = (fields: { code?: string; responseCode?: number }) => Object.assign(new Error('smtp'), fields)
+
+  it('says the server cannot be used: no connection, a timeout, our login refused, a 4xx answer', () => {
+    for (const code of ['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED']) expect(isSmtpUnavailable(smtpError({ code })), code).toBe(true)
+    expect(isSmtpUnavailable(smtpError({ code: 'EAUTH', responseCode: 535 }))).toBe(true)
+    expect(isSmtpUnavailable(smtpError({ code: 'EENVELOPE', responseCode: 450 }))).toBe(true)
+    expect(isSmtpUnavailable(smtpError({ code: 'EMESSAGE', responseCode: 421 }))).toBe(true)
+  })
+
+  it('says a refused message is not: 5xx answers, and anything else', () => {
+    expect(isSmtpUnavailable(smtpError({ code: 'EENVELOPE', responseCode: 550 }))).toBe(false)
+    expect(isSmtpUnavailable(smtpError({ code: 'EMESSAGE', responseCode: 552 }))).toBe(false)
+    expect(isSmtpUnavailable(new Error('template failed'))).toBe(false)
+    expect(isSmtpUnavailable(null)).toBe(false)
+    expect(isSmtpUnavailable('ECONNECTION')).toBe(false)
   })
 })

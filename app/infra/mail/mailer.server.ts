@@ -31,6 +31,22 @@ export function smtpUrlWithTimeouts(url: string): string {
   return parsed.toString()
 }
 
+/** Errors of the connection (nodemailer's codes), not of the message. */
+const CONNECTION_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'EAUTH', 'ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND'])
+
+/**
+ * Whether a sending error says that the mail server cannot be used now (unreachable, timing
+ * out, refusing our login, or answering 4xx, SMTP's "try again later") rather than that it
+ * refused this message (5xx: no such mailbox, rejected content).
+ */
+export function isSmtpUnavailable(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false
+  const { code, responseCode } = error as { code?: unknown; responseCode?: unknown }
+  if (code === 'EAUTH') return true
+  if (typeof responseCode === 'number') return responseCode >= 400 && responseCode < 500
+  return typeof code === 'string' && CONNECTION_CODES.has(code)
+}
+
 /** A fresh Message-ID in our own domain. */
 export function newMessageId(): string {
   const from = getEnv().KZ_MAIL_FROM
