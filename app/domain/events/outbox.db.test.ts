@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { getDb, prisma } from '~/infra/db/client.server'
-import { drainOutbox, enqueue, MAX_ATTEMPTS, outboxStatus, registerOutboxHandler, ServiceUnavailableError, startOutboxWorker, UNAVAILABLE_MAX_BACKOFF_MS } from './outbox.server'
+import { drainOutbox, enqueue, MAX_ATTEMPTS, outboxStatus, pruneOutbox, registerOutboxHandler, ServiceUnavailableError, startOutboxWorker, UNAVAILABLE_MAX_BACKOFF_MS, DONE_RETENTION_MS } from './outbox.server'
 
 const topic = (name: string) => `test.${name}.${randomBytes(3).toString('hex')}`
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -203,19 +203,32 @@ describe('drainOutbox', () => {
       expect((await outboxStatus()).waitingFor).toEqual({})
     })
 
-    it('a waiting row that then fails for a reason of its own is an ordinary failure again', async () => {
+    it('a waiting row that then fails for a reason of its own is an ordinary failure again, counted from the start', async () => {
       const t = topic('outage-then-bad')
-      let calls = 0
-      registerOutboxHandler(t, async () => {
-        calls++
-        if (calls === 1) throw new ServiceUnavailableError('searchd', new Error('timeout'))
+      const seen: number[] = []
+      registerOutboxHandler(t, async (_payload, meta) => {
+        seen.push(meta.attempts)
+        if (seen.length <= MAX_ATTEMPTS + 2) throw new ServiceUnavailableError('searchd', new Error('timeout'))
         throw new Error('document rejected: invalid_document_id')
       })
       await enqueue(await prisma(), t, {})
-      await drainOutbox()
+      // A long outage: more tries than an ordinary failure gets.
+      for (let i = 0; i < MAX_ATTEMPTS + 2; i++) {
+        await due(t)
+        await drainOutbox()
+      }
+      expect((await rowsOf(t))[0]).toMatchObject({ status: 'PENDING', attempts: MAX_ATTEMPTS + 2, blockedBy: 'searchd' })
+      // The service answers, and refuses this row: its first failure of its own.
       await due(t)
       expect(await drainOutbox()).toEqual({ done: 0, failed: 1, postponed: 0 })
-      expect((await rowsOf(t))[0]).toMatchObject({ status: 'PENDING', attempts: 2, blockedBy: null, lastError: 'document rejected: invalid_document_id' })
+      expect((await rowsOf(t))[0]).toMatchObject({ status: 'PENDING', attempts: 1, blockedBy: null, lastError: 'document rejected: invalid_document_id' })
+      for (let attempt = 2; attempt <= MAX_ATTEMPTS; attempt++) {
+        await due(t)
+        await drainOutbox()
+        expect((await rowsOf(t))[0]).toMatchObject({ attempts: attempt, status: attempt < MAX_ATTEMPTS ? 'PENDING' : 'FAILED' })
+      }
+      // The handler is told the tries that count: none while waiting, then 0, 1, 2 …
+      expect(seen.slice(MAX_ATTEMPTS + 2)).toEqual(Array.from({ length: MAX_ATTEMPTS }, (_, i) => i))
     })
   })
 
@@ -291,6 +304,35 @@ describe('drainOutbox', () => {
   })
 })
 
+describe('pruneOutbox', () => {
+  it('deletes the rows done longer ago than the retention, and keeps everything else', async () => {
+    const t = topic('prune')
+    const db = await prisma()
+    const day = 24 * 60 * 60 * 1000
+    const ago = (ms: number) => new Date(Date.now() - ms)
+    await db.outbox.createMany({
+      data: [
+        { topic: t, payload: { n: 'old done' }, status: 'DONE', processedAt: ago(DONE_RETENTION_MS + day), createdAt: ago(DONE_RETENTION_MS + day) },
+        { topic: t, payload: { n: 'recent done' }, status: 'DONE', processedAt: ago(day), createdAt: ago(DONE_RETENTION_MS + day) },
+        { topic: t, payload: { n: 'old failed' }, status: 'FAILED', attempts: MAX_ATTEMPTS, createdAt: ago(30 * day) },
+        { topic: t, payload: { n: 'old pending' }, createdAt: ago(30 * day), blockedBy: 'searchd' },
+      ],
+    })
+    expect(await pruneOutbox()).toBe(1)
+    expect((await rowsOf(t)).map((r) => (r.payload as { n: string }).n)).toEqual(['recent done', 'old failed', 'old pending'])
+    expect(await pruneOutbox()).toBe(0)
+  })
+
+  it('deletes in batches, however many there are', async () => {
+    const t = topic('prune-many')
+    const db = await prisma()
+    const old = new Date(Date.now() - DONE_RETENTION_MS - 60_000)
+    await db.outbox.createMany({ data: Array.from({ length: 5003 }, (_, n) => ({ topic: t, payload: { n }, status: 'DONE' as const, processedAt: old })) })
+    expect(await pruneOutbox()).toBe(5003)
+    expect(await rowsOf(t)).toEqual([])
+  })
+})
+
 describe('startOutboxWorker', () => {
   it('drains a backlog batch after batch without waiting between them, and stops', async () => {
     const t = topic('backlog')
@@ -309,6 +351,18 @@ describe('startOutboxWorker', () => {
     }
     expect(seen).toEqual(Array.from({ length: 45 }, (_, n) => n))
     expect((await rowsOf(t)).every((r) => r.status === 'DONE')).toBe(true)
+  })
+
+  it('prunes the old done rows when it starts', async () => {
+    const t = topic('worker-prune')
+    const db = await prisma()
+    await db.outbox.create({ data: { topic: t, payload: {}, status: 'DONE', processedAt: new Date(Date.now() - DONE_RETENTION_MS - 60_000) } })
+    const stop = startOutboxWorker({ intervalMs: 10 * 60_000 })
+    try {
+      await vi.waitFor(async () => expect(await rowsOf(t)).toEqual([]), { timeout: 20_000, interval: 50 })
+    } finally {
+      await stop()
+    }
   })
 })
 

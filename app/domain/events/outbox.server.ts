@@ -97,9 +97,12 @@ export async function drainOutbox(limit = 20): Promise<{ done: number; failed: n
       continue
     }
     const handler = handlers.get(row.topic)
+    // Tries spent waiting for a service do not count towards giving up: once the service
+    // answers, the row's own failures are counted from the start.
+    const counted = row.blockedBy ? 0 : row.attempts
     try {
       if (!handler) throw new Error(`no handler for topic "${row.topic}"`)
-      await handler(row.payload, { id: row.id, attempts: row.attempts })
+      await handler(row.payload, { id: row.id, attempts: counted })
       await db.outbox.update({
         where: { id: row.id },
         data: { status: 'DONE', processedAt: new Date(), lockedAt: null, attempts: row.attempts + 1, lastError: null, blockedBy: null },
@@ -107,13 +110,14 @@ export async function drainOutbox(limit = 20): Promise<{ done: number; failed: n
       through.add(row.topic)
       done++
     } catch (error) {
-      const attempts = row.attempts + 1
       const lastError = String((error as Error)?.message ?? error).slice(0, 2000)
       if (error instanceof ServiceUnavailableError) {
+        const attempts = row.attempts + 1
         const runAt = new Date(Date.now() + Math.min(backoffMs(attempts), UNAVAILABLE_MAX_BACKOFF_MS))
         blocked.set(row.topic, { service: error.service, runAt })
         await db.outbox.update({ where: { id: row.id }, data: { attempts, lockedAt: null, lastError, runAt, blockedBy: error.service } })
       } else {
+        const attempts = counted + 1
         const giveUp = attempts >= MAX_ATTEMPTS || !handler
         await db.outbox.update({
           where: { id: row.id },
@@ -157,14 +161,46 @@ export async function outboxStatus() {
   }
 }
 
-/** Polls the outbox until stopped; one run at a time, the next at once while a backlog lasts. */
+/** How long done rows are kept (for looking into what happened), and how often they are pruned. */
+export const DONE_RETENTION_MS = 7 * 24 * 60 * 60 * 1000
+const PRUNE_EVERY_MS = 60 * 60 * 1000
+
+/**
+ * Deletes the rows done longer than `retentionMs` ago, a few thousand at a time so that no
+ * statement holds the table long; returns how many. Pending and failed rows are kept.
+ */
+export async function pruneOutbox(retentionMs = DONE_RETENTION_MS): Promise<number> {
+  const db = await prisma()
+  const before = new Date(Date.now() - retentionMs)
+  let total = 0
+  for (;;) {
+    const deleted = await db.$executeRaw`
+      DELETE FROM "Outbox" WHERE id IN (
+        SELECT id FROM "Outbox" WHERE status = 'DONE' AND "processedAt" < ${before} LIMIT 5000)`
+    total += deleted
+    if (deleted < 5000) return total
+  }
+}
+
+/**
+ * Polls the outbox until stopped; one run at a time, the next at once while a backlog lasts.
+ * Prunes the done rows at start and every hour.
+ */
 export function startOutboxWorker({ intervalMs = 1000, batch = 20 } = {}) {
   let stopped = false
   let running: Promise<unknown> = Promise.resolve()
+  let prunedAt = 0
   const tick = () => {
     if (stopped) return
     let backlog = false
-    running = drainOutbox(batch)
+    const prune =
+      Date.now() - prunedAt >= PRUNE_EVERY_MS
+        ? pruneOutbox().then(() => {
+            prunedAt = Date.now()
+          })
+        : Promise.resolve()
+    running = prune
+      .then(() => drainOutbox(batch))
       .then(({ done, failed }) => {
         backlog = done + failed === batch
       })
