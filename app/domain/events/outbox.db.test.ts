@@ -185,6 +185,25 @@ describe('drainOutbox', () => {
       expect(await outboxStatus()).toMatchObject({ pending: 3, failed: 0, waitingFor: { searchd: 3 } })
     })
 
+    it('puts off every due row of its topic, beyond the batch too, so that the next batch goes to other topics', async () => {
+      const { t, state } = outage('outage-backlog')
+      const other = topic('healthy-later')
+      let otherCalls = 0
+      registerOutboxHandler(other, async () => {
+        otherCalls++
+      })
+      const db = await prisma()
+      await db.outbox.createMany({ data: Array.from({ length: 30 }, (_, n) => ({ topic: t, payload: { n }, runAt: new Date(Date.now() - 60_000 + n) })) })
+      await enqueue(db, other, {})
+      expect(await drainOutbox(5)).toEqual({ done: 0, failed: 1, postponed: 4 })
+      expect(state.calls).toEqual([0])
+      const rows = await rowsOf(t)
+      expect(rows.every((r) => r.blockedBy === 'searchd' && r.runAt.getTime() > Date.now() && r.lockedAt === null)).toBe(true)
+      expect(await drainOutbox(5)).toEqual({ done: 1, failed: 0, postponed: 0 })
+      expect(otherCalls).toBe(1)
+      expect(state.calls).toEqual([0])
+    })
+
     it('when the first row gets through, the rows waiting with it are due at once', async () => {
       const { t, state } = outage('outage-wake')
       const db = await prisma()

@@ -22,7 +22,7 @@ export const UNAVAILABLE_MAX_BACKOFF_MS = 5 * 60 * 1000
  * Thrown by a handler when the service it needs cannot be used now (down, unreachable, timing
  * out, overloaded, refusing the key) rather than when the row itself is wrong. The row never
  * gives up: it is retried with backoff of at most UNAVAILABLE_MAX_BACKOFF_MS and marked with
- * the service it waits for. The rest of its topic's batch waits with it instead of timing out
+ * the service it waits for. The rest of its topic's due rows wait with it instead of timing out
  * one by one, and the first row of the topic that gets through wakes all of them.
  */
 export class ServiceUnavailableError extends Error {
@@ -116,6 +116,12 @@ export async function drainOutbox(limit = 20): Promise<{ done: number; failed: n
         const runAt = new Date(Date.now() + Math.min(backoffMs(attempts), UNAVAILABLE_MAX_BACKOFF_MS))
         blocked.set(row.topic, { service: error.service, runAt })
         await db.outbox.update({ where: { id: row.id }, data: { attempts, lockedAt: null, lastError, runAt, blockedBy: error.service } })
+        // The topic's other due rows wait with it, beyond this batch too, so that the next
+        // batches go to the other topics instead of trying this service row after row.
+        await db.outbox.updateMany({
+          where: { topic: row.topic, status: 'PENDING', runAt: { lte: new Date() }, lockedAt: null },
+          data: { runAt, blockedBy: error.service },
+        })
       } else {
         const attempts = counted + 1
         const giveUp = attempts >= MAX_ATTEMPTS || !handler
