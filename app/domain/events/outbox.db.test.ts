@@ -138,6 +138,15 @@ describe('drainOutbox', () => {
       })
       return { t, state }
     }
+    /** A topic whose handler always succeeds, and how often it ran. */
+    function healthy(name: string) {
+      const other = topic(name)
+      let calls = 0
+      registerOutboxHandler(other, async () => {
+        calls++
+      })
+      return { other, otherCalls: () => calls }
+    }
     const due = async (t: string) => (await prisma()).outbox.updateMany({ where: { topic: t, status: 'PENDING' }, data: { runAt: new Date(Date.now() - 1000) } })
 
     it('waits however many tries it takes, never FAILED, trying again at most five minutes later', async () => {
@@ -162,17 +171,13 @@ describe('drainOutbox', () => {
 
     it('puts off the rest of its topic in the batch unrun, and runs the other topics', async () => {
       const { t, state } = outage('outage-batch')
-      const other = topic('healthy')
-      let otherCalls = 0
-      registerOutboxHandler(other, async () => {
-        otherCalls++
-      })
+      const { other, otherCalls } = healthy('healthy')
       const db = await prisma()
       for (const n of [1, 2, 3]) await enqueue(db, t, { n })
       await enqueue(db, other, {})
       expect(await drainOutbox()).toEqual({ done: 1, failed: 1, postponed: 2 })
       expect(state.calls).toEqual([1])
-      expect(otherCalls).toBe(1)
+      expect(otherCalls()).toBe(1)
       const rows = await rowsOf(t)
       expect(rows.map((r) => [r.status, r.attempts, r.blockedBy, r.lockedAt])).toEqual([
         ['PENDING', 1, 'searchd', null],
@@ -187,11 +192,7 @@ describe('drainOutbox', () => {
 
     it('puts off every due row of its topic, beyond the batch too, so that the next batch goes to other topics', async () => {
       const { t, state } = outage('outage-backlog')
-      const other = topic('healthy-later')
-      let otherCalls = 0
-      registerOutboxHandler(other, async () => {
-        otherCalls++
-      })
+      const { other, otherCalls } = healthy('healthy-later')
       const db = await prisma()
       await db.outbox.createMany({ data: Array.from({ length: 30 }, (_, n) => ({ topic: t, payload: { n }, runAt: new Date(Date.now() - 60_000 + n) })) })
       await enqueue(db, other, {})
@@ -200,7 +201,7 @@ describe('drainOutbox', () => {
       const rows = await rowsOf(t)
       expect(rows.every((r) => r.blockedBy === 'searchd' && r.runAt.getTime() > Date.now() && r.lockedAt === null)).toBe(true)
       expect(await drainOutbox(5)).toEqual({ done: 1, failed: 0, postponed: 0 })
-      expect(otherCalls).toBe(1)
+      expect(otherCalls()).toBe(1)
       expect(state.calls).toEqual([0])
     })
 

@@ -85,14 +85,12 @@ export async function drainOutbox(limit = 20): Promise<{ done: number; failed: n
   let done = 0
   let failed = 0
   let postponed = 0
-  /** Topics whose service turned out unavailable in this run: when and for what their rows wait. */
-  const blocked = new Map<string, { service: string; runAt: Date }>()
+  /** Topics whose service turned out unavailable in this run: their rows here are put off unrun. */
+  const blocked = new Set<string>()
   /** Topics that got through in this run. */
   const through = new Set<string>()
   for (const row of rows) {
-    const wait = blocked.get(row.topic)
-    if (wait) {
-      await db.outbox.update({ where: { id: row.id }, data: { lockedAt: null, runAt: wait.runAt, blockedBy: wait.service } })
+    if (blocked.has(row.topic)) {
       postponed++
       continue
     }
@@ -114,13 +112,14 @@ export async function drainOutbox(limit = 20): Promise<{ done: number; failed: n
       if (error instanceof ServiceUnavailableError) {
         const attempts = row.attempts + 1
         const runAt = new Date(Date.now() + Math.min(backoffMs(attempts), UNAVAILABLE_MAX_BACKOFF_MS))
-        blocked.set(row.topic, { service: error.service, runAt })
+        blocked.add(row.topic)
         await db.outbox.update({ where: { id: row.id }, data: { attempts, lockedAt: null, lastError, runAt, blockedBy: error.service } })
-        // The topic's other due rows wait with it, beyond this batch too, so that the next
-        // batches go to the other topics instead of trying this service row after row.
+        // The topic's other due rows wait with it, those claimed in this run and the rest, so
+        // that the next batches go to the other topics instead of trying this service row after row.
+        const claimedHere = rows.filter((r) => r.topic === row.topic).map((r) => r.id)
         await db.outbox.updateMany({
-          where: { topic: row.topic, status: 'PENDING', runAt: { lte: new Date() }, lockedAt: null },
-          data: { runAt, blockedBy: error.service },
+          where: { topic: row.topic, status: 'PENDING', runAt: { lte: new Date() }, OR: [{ lockedAt: null }, { id: { in: claimedHere } }] },
+          data: { runAt, lockedAt: null, blockedBy: error.service },
         })
       } else {
         const attempts = counted + 1
