@@ -1,4 +1,5 @@
 import type { ListingKind } from '~/domain/listings/kinds'
+import type { PrismaClient } from '~/generated/prisma/client'
 import { prisma } from '~/infra/db/client.server'
 
 /**
@@ -14,12 +15,17 @@ export interface CorpusStats {
 }
 
 const TTL_MS = 5 * 60 * 1000
-const cache = new Map<ListingKind, { at: number; stats: Promise<CorpusStats> }>()
+type Cache = Map<ListingKind, { at: number; stats: Promise<CorpusStats> }>
+/** Per database: statistics describe the corpus they were counted in. */
+let caches = new WeakMap<PrismaClient, Cache>()
 
-export function corpusStats(kind: ListingKind): Promise<CorpusStats> {
+export async function corpusStats(kind: ListingKind): Promise<CorpusStats> {
+  const db = await prisma()
+  let cache = caches.get(db)
+  if (!cache) caches.set(db, (cache = new Map()))
   const hit = cache.get(kind)
   if (hit && Date.now() - hit.at < TTL_MS) return hit.stats
-  const stats = load(kind).catch((error) => {
+  const stats = load(db, kind).catch((error) => {
     cache.delete(kind)
     throw error
   })
@@ -29,11 +35,10 @@ export function corpusStats(kind: ListingKind): Promise<CorpusStats> {
 
 /** Tests and benchmarks that change the corpus start afresh. */
 export function forgetCorpusStats() {
-  cache.clear()
+  caches = new WeakMap()
 }
 
-async function load(kind: ListingKind): Promise<CorpusStats> {
-  const db = await prisma()
+async function load(db: PrismaClient, kind: ListingKind): Promise<CorpusStats> {
   // Kept up to date by every write of a search document (see SearchTermStat).
   const rows = await db.$queryRawUnsafe<{ term: string; df: number }[]>(`SELECT term, df FROM "SearchTermStat" WHERE kind = $1 AND df > 0`, kind)
   const [{ docs }] = await db.$queryRawUnsafe<{ docs: number }[]>(`SELECT count(*)::int AS docs FROM "SearchDocument" WHERE kind = $1`, kind)

@@ -25,3 +25,8 @@ async function createEngines() {
 export function setSearchEngines(engines: { primary: SearchEngine; fallback: SearchEngine }) {
   holder.__kzSearch = Promise.resolve(engines)
 }
+
+/** Back to the configured engines, created afresh when next asked for. */
+export function resetSearchEngines() {
+  holder.__kzSearch = undefined
+}
