@@ -1,9 +1,9 @@
 import type { Command } from 'commander'
-import { Meilisearch, MeilisearchError } from 'meilisearch'
+import { MeilisearchError } from 'meilisearch'
 import { reindex, type ReindexEngine, type ReindexProgress } from '~/domain/search/sync.server'
 import { getEnv } from '~/infra/env.server'
 import { MeilisearchStartError, stopLocalMeilisearch } from '~/infra/search/meili-process.server'
-import { applyIndexSettings, loadIndexConfig, meiliConnection, type SettingChange } from '~/infra/search/meilisearch.server'
+import { applyIndexSettings, loadIndexConfig, meiliClient, meiliConnection, type SettingChange } from '~/infra/search/meilisearch.server'
 import { CommandFailed, UsageError } from './main'
 
 const ENGINES: ReindexEngine[] = ['meilisearch', 'embedded', 'all']
@@ -21,7 +21,7 @@ export function registerSearchCommands(program: Command) {
         const config = loadIndexConfig()
         const uid = options.index ?? config.index
         const { url, apiKey, local } = await meiliConnection()
-        const client = new Meilisearch({ host: url, apiKey, timeout: 30_000 })
+        const client = meiliClient({ host: url, apiKey, timeout: 30_000 })
         console.log(`Meilisearch: ${local ? 'bundled, ' : ''}${url}, index ${uid}`)
         const { created, changes } = await applyIndexSettings(client, uid, { config, dryRun: options.dryRun })
         if (created) console.log(options.dryRun ? `index ${uid} does not exist: it would be created with all settings` : `created index ${uid} with all settings`)

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { Meilisearch } from 'meilisearch'
 import { describe, expect, inject, it } from 'vitest'
 import { CONTRACT_DOCS, contractRequest, runSearchEngineContract } from './contract'
@@ -45,6 +47,29 @@ describe.skipIf(!meili && !process.env.CI)('meilisearch', { timeout: MEILI_TIMEO
     await client().deleteIndex(indexUid).waitTask({ timeout: 60_000 })
   })
 
+  it('asks for responses as they are: Meilisearch would gzip them, and a chunked reply can stall 40 ms', async () => {
+    const seen = await recordingProxy(new URL(server().url))
+    try {
+      const indexUid = uid('encoding')
+      const engine = await createMeilisearchEngine({ url: seen.url, apiKey: server().apiKey, indexUid })
+      await engine.upsert(CONTRACT_DOCS)
+      expect((await engine.search(contractRequest({ concepts: [{ term: '机床', alternatives: [] }], facets: ['field'] }))).total).toBeGreaterThan(0)
+      expect(seen.exchanges.length).toBeGreaterThan(0)
+      for (const e of seen.exchanges) expect(e).toMatchObject({ asked: 'identity', got: undefined })
+      // The same search through a default client comes back compressed.
+      const plain = await fetch(`${seen.url}/multi-search`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${server().apiKey}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ queries: [{ indexUid, q: '机床' }] }),
+      })
+      await plain.arrayBuffer()
+      expect(seen.exchanges.at(-1)!.got).toBe('gzip')
+      await client().deleteIndex(indexUid).waitTask({ timeout: 60_000 })
+    } finally {
+      await seen.close()
+    }
+  })
+
   it('quotes filter values so that they mean only themselves', async () => {
     const indexUid = uid('quoting')
     const c = client()
@@ -60,3 +85,23 @@ describe.skipIf(!meili && !process.env.CI)('meilisearch', { timeout: MEILI_TIMEO
     await c.deleteIndex(indexUid).waitTask({ timeout: 60_000 })
   })
 })
+
+/** Passes requests on to `target`, noting the encoding each asked for and the one it got. */
+async function recordingProxy(target: URL) {
+  const exchanges: { path: string; asked: string | undefined; got: string | undefined }[] = []
+  const proxy = http.createServer((req, res) => {
+    const upstream = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (reply) => {
+      exchanges.push({ path: req.url ?? '', asked: req.headers['accept-encoding'], got: reply.headers['content-encoding'] })
+      res.writeHead(reply.statusCode ?? 502, reply.headers)
+      reply.pipe(res)
+    })
+    upstream.on('error', () => res.destroy())
+    req.pipe(upstream)
+  })
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+  return {
+    url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    exchanges,
+    close: () => new Promise<void>((resolve) => proxy.close(() => resolve())),
+  }
+}

@@ -427,6 +427,17 @@ export interface MeilisearchEngine extends SearchEngine {
   ensureIndex(): Promise<boolean>
 }
 
+/**
+ * A client that asks for responses as they are, not compressed. Meilisearch sends a gzip
+ * response in chunks, and on a connection with nothing else to send the later chunks wait for
+ * the client's delayed acknowledgement of the first: about one search in two took 40 ms more
+ * (loopback, 100,000 listings: 10 ms or 50 ms for the same query). A page of hits is small
+ * enough to send whole.
+ */
+export function meiliClient(config: { host: string; apiKey?: string; timeout?: number }): Meilisearch {
+  return new Meilisearch({ ...config, requestInit: { headers: { 'Accept-Encoding': 'identity' } } })
+}
+
 export async function createMeilisearchEngine(options: MeilisearchEngineOptions = {}): Promise<MeilisearchEngine> {
   const config = loadIndexConfig()
   const indexUid = options.indexUid ?? config.index
@@ -439,7 +450,7 @@ export async function createMeilisearchEngine(options: MeilisearchEngineOptions 
   const client = () => {
     clientPromise ??= (async () => {
       const { url, apiKey } = options.url ? { url: options.url, apiKey: options.apiKey } : await meiliConnection()
-      return new Meilisearch({ host: url, apiKey, timeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS })
+      return meiliClient({ host: url, apiKey, timeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS })
     })().catch((error) => {
       clientPromise = undefined
       throw error
