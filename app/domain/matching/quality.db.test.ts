@@ -14,7 +14,8 @@ import { meanOf, ndcgAt, noGoodMatchAccuracy, reciprocalRank, recallAt } from '.
  * full table), a little under what it measures today, so that a change that makes matches
  * worse fails here instead of going unnoticed. Runs on one database: the figures are the same.
  */
-const FLOOR = { ndcg: 0.78, mrr: 0.85, recall: 0.82, noGoodMatch: 0.8 }
+/** Measured: 0.838, 0.917, 0.900, 0.857 (0.803, 0.883, 0.850, 0.829 when it weighed ten concepts). */
+const FLOOR = { ndcg: 0.82, mrr: 0.9, recall: 0.88, noGoodMatch: 0.85 }
 /** The search page with a demand pasted into the box, on the achievements tab (measured: 0.830, 0.836, 0.983). */
 const SEARCH_BOX_FLOOR = { ndcg: 0.8, mrr: 0.8, recall: 0.95 }
 
