@@ -27,8 +27,8 @@ const BUYER_ORG = '重庆永锋精密机械有限公司'
 const FIRST = '协作机器人恒力打磨工艺包' // DEMO-A003, 永川智能装备研究院 (institute@)
 const FIRST_SECRET = '40 类常见铸件的打磨轨迹模板' // its 保密信息
 const SELLER_ORG = '永川智能装备研究院'
-const SECOND = '柔性电路板紫外激光微孔加工工艺' // DEMO-A018, 永川锐思光电科技有限公司 (no demo account)
-const SECOND_ORG = '永川锐思光电科技有限公司'
+const SECOND = '多品种铸件机器人打磨去毛刺快速换型系统' // DEMO-A065, 西南汽车工程学院 (no demo account)
+const SECOND_ORG = '西南汽车工程学院'
 
 const shotsDir = process.env.KZ_E2E_SHOTS
 let shotNo = 0

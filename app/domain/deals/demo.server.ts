@@ -27,7 +27,8 @@ const BROKER = 'broker@demo.kezhuan.cn'
 const DAY = 86_400_000
 /**
  * Kept free for the browser tests and the tour: the demo enterprise's confidential demands a
- * broker may claim. DEMO-D002 has a match list (the demo institute's 恒力打磨工艺包 first).
+ * broker may claim. DEMO-D002 has a match list of two: 西南汽车工程学院's 快速换型 grinding system
+ * and the demo institute's 恒力打磨工艺包.
  */
 export const FREE_DEMO_DEMANDS = ['DEMO-D001', 'DEMO-D002'] as const
 
