@@ -78,8 +78,8 @@ export async function matchListing({
   const target = MATCH_TARGET[kind]
   const stats = await corpusStats(target)
   const need = kind === 'achievement' ? null : needOf(kind, row, stats)
-  const query = kind === 'achievement' ? textOfAchievement(row) : textOfNeed(kind, row)
-  const concepts = informativeConcepts(query, stats).slice(0, RETRIEVAL_CONCEPTS)
+  // A need's concepts are those of its text: the search takes the most informative of them.
+  const concepts = (need ? need.concepts : informativeConcepts(textOfAchievement(row), stats)).slice(0, RETRIEVAL_CONCEPTS)
   const request: SearchRequest = { concepts, mode: 'any', filters: { kind: target }, facets: [], sort: 'relevance', offset: 0, limit: CANDIDATES }
   let response
   try {
