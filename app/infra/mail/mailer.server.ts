@@ -32,7 +32,7 @@ export function smtpUrlWithTimeouts(url: string): string {
 }
 
 /** Errors of the connection (nodemailer's codes), not of the message. */
-const CONNECTION_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'EAUTH', 'ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND'])
+const CONNECTION_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND'])
 
 /**
  * Whether a sending error says that the mail server cannot be used now (unreachable, timing
@@ -42,6 +42,7 @@ const CONNECTION_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS',
 export function isSmtpUnavailable(error: unknown): boolean {
   if (!error || typeof error !== 'object') return false
   const { code, responseCode } = error as { code?: unknown; responseCode?: unknown }
+  // A refused login comes with a 5xx code, but it is our key, not the message, that is wrong.
   if (code === 'EAUTH') return true
   if (typeof responseCode === 'number') return responseCode >= 400 && responseCode < 500
   return typeof code === 'string' && CONNECTION_CODES.has(code)
