@@ -10,7 +10,8 @@ import {
   termFrequencies,
   writeSearchDocuments,
 } from './embedded.server'
-import type { SearchDoc } from './engine'
+import { Industry, Stage, TechField, TransferMode } from '~/generated/prisma/enums'
+import { FACETS, PRICE_BUCKETS, type SearchDoc, type SearchRequest } from './engine'
 
 // What the embedded engine adds to the shared contract: document frequencies kept by every
 // write, and long queries that find documents by their rarest concepts. PGlite and PostgreSQL.
@@ -119,5 +120,77 @@ describe('long queries', () => {
     expect(result.hits.slice(0, 2).map((h) => h.doc.listingId).sort()).toEqual(['emb1', 'emb2'])
     expect(result.total).toBe(2)
     expect(result.facets.field).toEqual({ ADVANCED_MANUFACTURING: 2 })
+  })
+})
+
+describe('facet counts (from each document\'s facetCode)', () => {
+  // The database packs the facet values into facetCode; the engine unpacks them. Every value
+  // the schema knows must come back as itself, counted as often as the documents carry it.
+  const pick = <T,>(values: readonly T[], i: number) => values[i % values.length]!
+  const docs: SearchDoc[] = Array.from({ length: 60 }, (_, i) => ({
+    ...doc(i, `零件${i}`, '', pick(['achievement', 'demand', 'scenario'] as const, i)),
+    field: i % 9 === 8 ? null : pick(Object.values(TechField), i),
+    industry: i % 11 === 10 ? null : pick(Object.values(Industry), i),
+    trl: i % 10 === 0 ? null : i % 10,
+    stage: i % 5 === 4 ? null : pick(Object.values(Stage), i),
+    modes: Object.values(TransferMode).filter((_, bit) => i & (1 << bit)),
+    priceBucket: pick(PRICE_BUCKETS, i),
+    province: pick(['11', '50', '82', '05'], i),
+  }))
+
+  function expected(of: SearchDoc[]) {
+    const facets: Record<string, Record<string, number>> = Object.fromEntries(FACETS.map((f) => [f, {}]))
+    const add = (facet: string, value: string | number | null) => {
+      if (value !== null) facets[facet]![String(value)] = (facets[facet]![String(value)] ?? 0) + 1
+    }
+    for (const d of of) {
+      for (const facet of ['kind', 'field', 'industry', 'trl', 'stage', 'province', 'priceBucket'] as const) add(facet, d[facet])
+      for (const mode of d.modes) add('modes', mode)
+    }
+    return facets
+  }
+
+  const request = (filters: SearchRequest['filters']): SearchRequest => ({
+    concepts: [],
+    mode: 'all',
+    filters,
+    facets: [...FACETS],
+    kindCounts: true,
+    sort: 'newest',
+    offset: 0,
+    limit: 0,
+  })
+
+  it('count every value of every facet, and nothing for documents without one', async () => {
+    await writeSearchDocuments(await prisma(), docs)
+    const response = await createEmbeddedEngine().search(request({}))
+    expect(response.total).toBe(docs.length)
+    expect(response.facets).toEqual(expected(docs))
+    expect(response.kindCounts).toEqual(expected(docs).kind)
+    // The schema's every value appears at least once above: a value added to an enum without
+    // a migration extending facetCode would be missing here.
+    expect(Object.keys(response.facets.field!).sort()).toEqual(Object.values(TechField).sort())
+    expect(Object.keys(response.facets.industry!).sort()).toEqual(Object.values(Industry).sort())
+    expect(Object.keys(response.facets.stage!).sort()).toEqual(Object.values(Stage).sort())
+    expect(Object.keys(response.facets.modes!).sort()).toEqual(Object.values(TransferMode).sort())
+    expect(Object.keys(response.facets.priceBucket!).sort()).toEqual([...PRICE_BUCKETS].sort())
+  })
+
+  it('count the facets of the kind filtered on, and the tabs of every kind', async () => {
+    await writeSearchDocuments(await prisma(), docs)
+    const response = await createEmbeddedEngine().search(request({ kind: 'demand' }))
+    const demands = docs.filter((d) => d.kind === 'demand')
+    expect(response.total).toBe(demands.length)
+    expect(response.facets).toEqual(expected(demands))
+    expect(response.kindCounts).toEqual(expected(docs).kind)
+  })
+
+  it('follow a rewritten document', async () => {
+    await writeSearchDocuments(await prisma(), docs.slice(0, 1))
+    await writeSearchDocuments(await prisma(), [{ ...docs[0]!, field: 'AEROSPACE', modes: ['EQUITY'], province: '31' }])
+    const response = await createEmbeddedEngine().search(request({}))
+    expect(response.facets.field).toEqual({ AEROSPACE: 1 })
+    expect(response.facets.modes).toEqual({ EQUITY: 1 })
+    expect(response.facets.province).toEqual({ '31': 1 })
   })
 })
