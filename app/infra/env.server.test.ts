@@ -66,6 +66,14 @@ describe('parseEnv', () => {
     }
   })
 
+  it('takes the embedded database\'s buffer pool in whole megabytes, 16 to 2048, and leaves it unset by default', () => {
+    expect(parseEnv({ KZ_DATA_DIR: dataDir }).KZ_PGLITE_BUFFERS_MB).toBeUndefined()
+    expect(parseEnv({ KZ_DATA_DIR: dataDir, KZ_PGLITE_BUFFERS_MB: '512' }).KZ_PGLITE_BUFFERS_MB).toBe(512)
+    for (const value of ['0', '15', '2049', '1.5', '512MB', 'big']) {
+      expect(parseError({ KZ_DATA_DIR: dataDir, KZ_PGLITE_BUFFERS_MB: value }).message, value).toMatch(/KZ_PGLITE_BUFFERS_MB: must be a whole number of megabytes from 16 to 2048/)
+    }
+  })
+
   it('refuses unknown enumerated values', () => {
     expect(parseError({ KZ_DATA_DIR: dataDir, NODE_ENV: 'staging' }).message).toMatch(/NODE_ENV/)
     expect(parseError({ KZ_DATA_DIR: dataDir, KZ_DEMO_DATA: 'yes' }).message).toMatch(/KZ_DEMO_DATA/)

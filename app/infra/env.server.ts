@@ -14,6 +14,13 @@ const EnvSchema = z.object({
       message: 'must be a postgresql:// connection string (or unset for the embedded database)',
     }),
   KZ_DATA_DIR: z.string().trim().min(1).default('./data'),
+  /** The embedded database's buffer pool in MB; unset: sized to the database when it opens. */
+  KZ_PGLITE_BUFFERS_MB: z.coerce
+    .number({ message: 'must be a whole number of megabytes from 16 to 2048' })
+    .int({ message: 'must be a whole number of megabytes from 16 to 2048' })
+    .min(16, { message: 'must be a whole number of megabytes from 16 to 2048' })
+    .max(2048, { message: 'must be a whole number of megabytes from 16 to 2048' })
+    .optional(),
   SESSION_SECRET: z
     .string()
     .optional()

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
@@ -26,8 +26,11 @@ export class DatabaseInUseError extends Error {}
 
 export type OpenOptions =
   | { mode: 'postgres'; url: string; poolSize?: number }
-  /** `dataDir: null` keeps the database in memory (tests); `loadDataDir` starts from a dump. */
-  | { mode: 'pglite'; dataDir: string | null; loadDataDir?: Blob | File }
+  /**
+   * `dataDir: null` keeps the database in memory (tests); `loadDataDir` starts from a dump.
+   * `buffersMb`: PGlite's shared buffers; by default sized to the data directory (below).
+   */
+  | { mode: 'pglite'; dataDir: string | null; loadDataDir?: Blob | File; buffersMb?: number }
 
 const MIGRATION_LOCK_KEY = 72190001
 
@@ -38,7 +41,7 @@ const MIGRATION_LOCK_KEY = 72190001
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 20_000 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  return options.mode === 'postgres' ? openPostgres(options.url, options.poolSize) : openPGlite(options.dataDir, options.loadDataDir)
+  return options.mode === 'postgres' ? openPostgres(options.url, options.poolSize) : openPGlite(options.dataDir, options.loadDataDir, options.buffersMb)
 }
 
 async function openPostgres(url: string, poolSize = 10): Promise<Database> {
@@ -78,15 +81,41 @@ async function openPostgres(url: string, poolSize = 10): Promise<Database> {
   }
 }
 
-async function openPGlite(dataDir: string | null, loadDataDir?: Blob | File): Promise<Database> {
+/**
+ * PGlite's shared buffers in MB for a database whose files take `dataBytes`: all of it and a
+ * quarter more, in steps of 64 MB, from PostgreSQL's default of 128 MB up to 1 GB. PGlite has
+ * no operating-system cache behind its buffers: a page that does not fit is read again through
+ * the file system emulation each time a search needs it. With 100,000 listings (235 MB of
+ * files) and the default 128 MB, a search for 传感器 took 60 ms instead of 42 ms.
+ */
+export function pgliteBuffersMb(dataBytes: number): number {
+  const wanted = Math.ceil((dataBytes * 1.25) / 2 ** 20 / 64) * 64
+  return Math.min(1024, Math.max(128, wanted))
+}
+
+/** The bytes of the databases' files in a PGlite directory (not the write-ahead log). */
+function databaseBytes(pgdata: string): number {
+  const base = path.join(pgdata, 'base')
+  if (!existsSync(base)) return 0
+  let total = 0
+  for (const entry of readdirSync(base, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) total += statSync(path.join(entry.parentPath, entry.name)).size
+  }
+  return total
+}
+
+async function openPGlite(dataDir: string | null, loadDataDir?: Blob | File, buffersMb?: number): Promise<Database> {
   const release = dataDir ? lockDataDir(dataDir) : () => {}
   let client: PGlite
   try {
     if (dataDir) mkdirSync(dataDir, { recursive: true })
+    const pgdata = dataDir ? path.join(dataDir, 'pglite') : undefined
+    const buffers = buffersMb ?? getEnv().KZ_PGLITE_BUFFERS_MB ?? pgliteBuffersMb(pgdata ? databaseBytes(pgdata) : 0)
     client = await PGlite.create({
-      dataDir: dataDir ? path.join(dataDir, 'pglite') : undefined,
+      dataDir: pgdata,
       extensions: { pg_trgm },
       loadDataDir,
+      startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${buffers}MB`],
     })
   } catch (error) {
     release()
