@@ -35,12 +35,13 @@ export interface LoadedEval {
  * again by `close()`. Outside tests a missing SESSION_SECRET would make the environment write
  * a development secret into the data directory: a throwaway one is set instead.
  */
-export async function openEvalDatabase({ postgresUrl }: { postgresUrl?: string } = {}): Promise<Database> {
+export async function openEvalDatabase({ postgresUrl, dataDir }: { postgresUrl?: string; dataDir?: string } = {}): Promise<Database> {
   if (!process.env.SESSION_SECRET) {
     process.env.SESSION_SECRET = randomBytes(32).toString('base64url')
     resetEnv()
   }
   if (postgresUrl) return openScratchPostgres(postgresUrl)
+  if (dataDir) return reopenPGlite(dataDir, { migrate: true })
   // PGlite learns the array types (such as "TransferMode"[]) when it starts: in the database
   // that ran the migrations, binding an enum array fails ("malformed array literal"). Reopening
   // a dump of the migrated database, as the test setup does, starts it with the types known.
@@ -49,6 +50,21 @@ export async function openEvalDatabase({ postgresUrl }: { postgresUrl?: string }
   const dump = await fresh.dump!()
   await fresh.close()
   const db = await openDatabase({ mode: 'pglite', dataDir: null, loadDataDir: dump })
+  setDb(db)
+  return db
+}
+
+/**
+ * PGlite in `dataDir` (`migrate`: migrated first), opened again the way the server opens it at
+ * start: with its buffer pool sized to the database as it is now, and the array types known.
+ */
+export async function reopenPGlite(dataDir: string, { migrate: migrateFirst = false } = {}): Promise<Database> {
+  if (migrateFirst) {
+    const fresh = await openDatabase({ mode: 'pglite', dataDir })
+    await migrate(fresh.raw)
+    await fresh.close()
+  }
+  const db = await openDatabase({ mode: 'pglite', dataDir })
   setDb(db)
   return db
 }
