@@ -142,6 +142,37 @@ async function matcherSystem(name: 'embedded' | 'meilisearch', loaded: LoadedEva
 }
 
 /**
+ * The embedded matcher with nothing withheld: its candidates in the re-ranker's order, every one
+ * listed, never "no good match". How well the re-ranker orders; the matcher itself lists only
+ * the candidates that clear its threshold, which costs nDCG and recall (a second, weaker answer
+ * is left out) and keeps unrelated achievements off the list.
+ */
+async function unthresholdedSystem(loaded: LoadedEval | null, loadError: string | null): Promise<Availability> {
+  const name = 'nothing withheld'
+  if (!loaded) return { name, unavailable: `the fixtures could not be loaded into the database: ${loadError}` }
+  const { createEmbeddedEngine } = await import('~/infra/search/embedded.server')
+  const { corpusStats } = await import('~/domain/matching/corpus.server')
+  const { findListingRow, needOfForCalibration, rankCandidates, RETRIEVAL_CONCEPTS, CANDIDATES } = await import('~/domain/matching/match.server')
+  const engine = createEmbeddedEngine()
+  return {
+    system: {
+      name,
+      async answer(demand) {
+        const row = await findListingRow('demand', loaded.listingIds.get(demand.id)!)
+        const stats = await corpusStats('achievement')
+        const need = needOfForCalibration('demand', row, stats)
+        const filters = { kind: 'achievement' as const }
+        const hits = await engine.search({ concepts: need.concepts.slice(0, RETRIEVAL_CONCEPTS), mode: 'any', filters, facets: [], sort: 'relevance', offset: 0, limit: CANDIDATES })
+        const ranked = rankCandidates('demand', row, hits.hits.map((h) => h.doc), stats, need)
+          .slice(0, K)
+          .map((r) => ({ id: loaded.fixtureIds.get(r.doc.listingId) ?? r.doc.listingId, score: r.score }))
+        return { ranked, noGoodMatch: false }
+      },
+    },
+  }
+}
+
+/**
  * The search page with a demand pasted into the box (its title and description, the way an
  * engineer might search), on the achievements tab: how far plain search gets without the
  * matcher. Search always lists what it finds, so it says "no good match" only when it finds
@@ -238,6 +269,8 @@ interface Row {
   recall: number | null
   ngmAccuracy: number | null
   ngm: ReturnType<typeof noGoodMatchCounts> | null
+  /** Per demand, how many of the (at most K) listed achievements have nothing to do with it. */
+  unrelated: number | null
   latencyMs: number | null
   unavailable?: string
 }
@@ -255,6 +288,7 @@ function summarise(name: string, outcomes: Outcome[], grades: Record<string, Gra
     recall: meanOf(answerable.map((o) => recallAt(K, ids(o), grades[o.demand.id]!))),
     ngmAccuracy: noGoodMatchAccuracy(verdicts),
     ngm: noGoodMatchCounts(verdicts),
+    unrelated: meanOf(outcomes.map((o) => ids(o).slice(0, K).filter((id) => !((grades[o.demand.id] ?? {})[id]! >= 1)).length)),
     latencyMs: meanOf(outcomes.map((o) => o.ms)),
   }
 }
@@ -264,7 +298,7 @@ function summarise(name: string, outcomes: Outcome[], grades: Record<string, Gra
 const fmt = (v: number | null, digits = 3) => (v === null ? '–' : v.toFixed(digits))
 
 function printTable(rows: Row[]) {
-  const header = ['system', `nDCG@${K}`, 'MRR', `recall@${K}`, 'no-good-match acc.', 'caught', 'false alarms', 'latency/demand']
+  const header = ['system', `nDCG@${K}`, 'MRR', `recall@${K}`, 'no-good-match acc.', 'caught', 'false alarms', 'unrelated listed', 'latency/demand']
   const cells = rows.map((r) =>
     r.unavailable
       ? [r.name, `not available: ${r.unavailable}`]
@@ -276,6 +310,7 @@ function printTable(rows: Row[]) {
           fmt(r.ngmAccuracy),
           r.ngm ? `${r.ngm.caught}/${r.ngm.caught + r.ngm.missed}` : '–',
           r.ngm ? `${r.ngm.falseAlarms}/${r.ngm.falseAlarms + r.ngm.answered}` : '–',
+          fmt(r.unrelated, 1),
           r.latencyMs === null ? '–' : `${r.latencyMs.toFixed(1)} ms`,
         ],
   )
@@ -384,13 +419,14 @@ async function main() {
     { system: bm25System(set) },
     await matcherSystem('embedded', loaded, loadError),
     await matcherSystem('meilisearch', loaded, loadError),
+    await unthresholdedSystem(loaded, loadError),
     await searchBoxSystem(loaded, loadError),
   ]
   const rows: Row[] = []
   const details: { name: string; outcomes: Outcome[] }[] = []
   for (const candidate of candidates) {
     if ('unavailable' in candidate) {
-      rows.push({ name: candidate.name, ndcg: null, mrr: null, recall: null, ngmAccuracy: null, ngm: null, latencyMs: null, unavailable: candidate.unavailable })
+      rows.push({ name: candidate.name, ndcg: null, mrr: null, recall: null, ngmAccuracy: null, ngm: null, unrelated: null, latencyMs: null, unavailable: candidate.unavailable })
       continue
     }
     const { system } = candidate
@@ -399,7 +435,7 @@ async function main() {
       rows.push(summarise(system.name, outcomes, set.grades))
       details.push({ name: system.name, outcomes })
     } catch (error) {
-      rows.push({ name: system.name, ndcg: null, mrr: null, recall: null, ngmAccuracy: null, ngm: null, latencyMs: null, unavailable: `failed: ${firstLine(error)}` })
+      rows.push({ name: system.name, ndcg: null, mrr: null, recall: null, ngmAccuracy: null, ngm: null, unrelated: null, latencyMs: null, unavailable: `failed: ${firstLine(error)}` })
     } finally {
       await system.close?.()
     }
@@ -408,6 +444,8 @@ async function main() {
   printTable(rows)
   console.log(
     `\ncaught: said "no good match" / demands with none in the set; false alarms: said it / demands with a good answer; ` +
+      `unrelated listed: per demand, listed achievements graded 0 (of at most ${K}); ` +
+      `nothing withheld: the matcher's candidates in the re-ranker's order, without its threshold; ` +
       `latency: mean time to match one demand (bm25: segmenting the demand and scoring it in memory). ` +
       (BM25_NO_GOOD_MATCH_BELOW === null ? 'bm25 never says "no good match".' : `bm25 says "no good match" when its best score < ${BM25_NO_GOOD_MATCH_BELOW}.`),
   )

@@ -19,7 +19,7 @@ import { keepListed, rerank, type Need, type Offer, type Reason } from './rerank
  *   demand → achievements, scenario → achievements, achievement → demands.
  */
 export const MATCH_TARGET: Record<ListingKind, ListingKind> = { demand: 'achievement', scenario: 'achievement', achievement: 'demand' }
-const CANDIDATES = 60
+export const CANDIDATES = 60
 
 export interface MatchItem {
   listing: { kind: ListingKind; id: string; externalId: string | null; title: string; orgName: string }
