@@ -75,6 +75,19 @@ describe('API keys', () => {
     }
   })
 
+  it('stop working while their creator\'s account is disabled, and keep working when the creator leaves the organisation', async () => {
+    const admin = await orgAdmin()
+    const { secret } = await createApiKey({ actor: admin, input: { name: '同步' } })
+    const db = await prisma()
+    await db.user.update({ where: { id: admin.id }, data: { disabledAt: new Date() } })
+    expect(await actorForApiKey(secret)).toBeNull()
+    await db.user.update({ where: { id: admin.id }, data: { disabledAt: null } })
+    expect(await actorForApiKey(secret)).toMatchObject({ id: admin.id, orgId: admin.orgId })
+    const other = await makeOrg({ kind: 'UNIVERSITY', verified: true })
+    await db.user.update({ where: { id: admin.id }, data: { orgId: other.id } })
+    expect(await actorForApiKey(secret)).toMatchObject({ id: admin.id, orgId: admin.orgId })
+  })
+
   it('reject malformed and unknown keys without touching anything', async () => {
     for (const bad of ['', 'kz_', 'kz_short', `kz_${'A'.repeat(43)}`, `xx_${'A'.repeat(43)}`, `kz_${'A'.repeat(42)}!`]) {
       expect(await actorForApiKey(bad), bad).toBeNull()

@@ -89,8 +89,10 @@ export async function revokeApiKey({ actor, id, ip }: { actor: Actor; id: string
 }
 
 /**
- * The actor a key stands for, or null when the key is malformed, unknown or revoked. Records
- * its use at most once a minute (a conditional update, so concurrent requests write once).
+ * The actor a key stands for, or null when the key is malformed, unknown or revoked, or while
+ * the account of the person it acts in the name of is disabled (as that person's sessions end).
+ * A key belongs to its organisation: it outlives its creator's membership (docs/api.md).
+ * Records its use at most once a minute (a conditional update, so concurrent requests write once).
  */
 export async function actorForApiKey(secret: string, now = new Date()): Promise<(Actor & { apiKeyId: string }) | null> {
   if (!KEY_SHAPE.test(secret)) return null
@@ -100,6 +102,8 @@ export async function actorForApiKey(secret: string, now = new Date()): Promise<
     select: { id: true, orgId: true, createdById: true, revokedAt: true, lastUsedAt: true, org: { select: { kind: true } } },
   })
   if (!key || key.revokedAt) return null
+  const creator = await db.user.findUnique({ where: { id: key.createdById }, select: { disabledAt: true } })
+  if (!creator || creator.disabledAt) return null
   if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() >= TOUCH_EVERY_MS) {
     const stale = new Date(now.getTime() - TOUCH_EVERY_MS)
     await db.apiKey.updateMany({
