@@ -1,12 +1,10 @@
-import { mkdtempSync } from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { addAssistant, addCandidate, createDeal, introduceCandidate } from '~/domain/deals/deals.server'
 import { createListing, transitionListing } from '~/domain/listings/listings.server'
 import { AchievementInputSchema, DemandInputSchema, todayInChina } from '~/domain/listings/schemas'
 import type { Actor } from '~/domain/users/accounts.server'
 import { resetEnv } from '~/infra/env.server'
 import { makeOrg, makeUser } from '../../../tests/factories'
+import { tempDirForFile } from '../../../tests/temp-dirs'
 import { acceptNda, sendNda } from './nda.server'
 
 /**
@@ -25,7 +23,7 @@ export const SECRETS = {
 }
 
 export function useTempDataDir() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'kz-conv-'))
+  const dir = tempDirForFile('kz-conv-')
   process.env.KZ_DATA_DIR = dir
   resetEnv()
   return dir

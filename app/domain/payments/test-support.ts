@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { confirmContract, draftContract, registerContract, sendForConfirmation, submitForRegistration, terminateContract } from '~/domain/contracts/contracts.server'
 import type { ContractTerms, DraftInput } from '~/domain/contracts/schemas'
 import { todayInChina } from '~/domain/listings/schemas'
@@ -8,11 +5,12 @@ import type { ContractStatus } from '~/generated/prisma/enums'
 import { prisma } from '~/infra/db/client.server'
 import { resetEnv } from '~/infra/env.server'
 import { makeOrg, makeUser } from '../../../tests/factories'
+import { tempDirForFile } from '../../../tests/temp-dirs'
 
 /** Shared by the payments tests: the parties, a contract taken to a status, a private data dir. */
 
 export function useTempDataDir(extra: Record<string, string | undefined> = {}) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'kz-payments-'))
+  const dir = tempDirForFile('kz-payments-')
   process.env.KZ_DATA_DIR = dir
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete process.env[k]
