@@ -27,14 +27,29 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await closeDb()
-  if (dropName) await adminQuery(`DROP DATABASE IF EXISTS "${dropName}" WITH (FORCE)`)
+  if (dropName) {
+    // The pool has ended, but its connections may still be closing. Dropping the database under
+    // one makes the server end it with an error, which the pool reports (console.error) while
+    // the next test file of this worker runs, and fails that file's test. Wait for them first.
+    await waitForNoConnections(dropName)
+    await adminQuery(`DROP DATABASE IF EXISTS "${dropName}" WITH (FORCE)`)
+  }
 })
 
-async function adminQuery(sql: string) {
+async function waitForNoConnections(database: string, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const [{ n }] = await adminQuery<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1`, [database])
+    if (n === 0) return
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+async function adminQuery<T extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: TEST_PG_ADMIN_URL })
   await client.connect()
   try {
-    await client.query(sql)
+    return (await client.query<T>(sql, params)).rows
   } finally {
     await client.end()
   }
