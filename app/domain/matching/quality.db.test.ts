@@ -21,11 +21,12 @@ import { meanOf, ndcgAt, noGoodMatchAccuracy, reciprocalRank, recallAt } from '.
  */
 const FLOOR = { ndcg: 0.82, mrr: 0.9, recall: 0.88, noGoodMatch: 0.85, unrelated: 1.2 }
 /**
- * The search page with a demand pasted into the box, on the achievements tab (measured: 0.852,
- * 0.865, 0.983; 0.830, 0.836, 0.983 before 温漂/温度漂移, 校准/标定 and 压力变送器/压力传感器
- * became synonyms).
+ * The search page with a demand pasted into the box, on the achievements tab (measured: 0.870,
+ * 0.893, 0.983; 0.852, 0.865 while a compound's general-word parts, such as 管理 in 热管理, were
+ * alternatives; 0.830, 0.836 before 温漂/温度漂移, 校准/标定 and 压力变送器/压力传感器 became
+ * synonyms).
  */
-const SEARCH_BOX_FLOOR = { ndcg: 0.84, mrr: 0.85, recall: 0.95 }
+const SEARCH_BOX_FLOOR = { ndcg: 0.86, mrr: 0.88, recall: 0.95 }
 
 describe.runIf(process.env.KZ_TEST_DB === 'pglite')('matching and search quality on the evaluation set', () => {
   it('stays at or above its measured figures', { timeout: 240_000 }, async () => {

@@ -110,3 +110,31 @@ describe('GET /api/v1/search', () => {
     expect(json.data[0].title.some((s: { hit: boolean }) => s.hit)).toBe(true)
   })
 })
+
+// Last: the listings it publishes would change the counts the tests above expect.
+describe('parts of a compound in the search box', () => {
+  it('do not widen a compound by its parts that are words of general Chinese', async () => {
+    const supplier = await makeUser({ role: 'SUPPLIER' })
+    const thermal = await publish('achievement', {
+      title: '动力电池包热管理液冷板设计',
+      summary: '液冷板流道优化，电芯温差控制在3 ℃以内。',
+      field: '新能源与节能', industry: '汽车及零部件', keywords: '热管理;液冷板', trl: 6, transferModes: ['许可'], askingPrice: 300000,
+    }, supplier)
+    const management = await publish('achievement', {
+      title: '中小企业生产管理看板软件',
+      summary: '车间工单、库存与设备状态的管理看板。',
+      field: '电子信息', industry: '大数据及软件服务', keywords: '生产管理;看板', trl: 8, transferModes: ['许可'], askingPrice: 100000,
+    }, supplier)
+    // 热管理 (thermal management) finds its listing, not every one about management (管理).
+    const ids = (await search({ q: '热管理' })).items.map((i) => i.id)
+    expect(ids).toContain(thermal)
+    expect(ids).not.toContain(management)
+    // A part that says something on its own still stands for its compound: 机床 for 数控机床.
+    const lathe = await publish('achievement', {
+      title: '大型机床导轨磨损激光熔覆修复',
+      summary: '导轨表面激光熔覆与精磨，恢复导向精度。',
+      field: '先进制造与自动化', industry: '智能装备', keywords: '导轨;激光熔覆', trl: 7, transferModes: ['技术服务'], askingPrice: 200000,
+    }, supplier)
+    expect((await search({ q: '数控机床' })).items.map((i) => i.id)).toContain(lathe)
+  })
+})

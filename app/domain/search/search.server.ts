@@ -156,7 +156,7 @@ const MAX_CONCEPTS = 10
  * into the box finds its achievements with nDCG@10 0.830 instead of 0.743 (bench/match-quality).
  */
 export async function searchConcepts(q: string, kind?: SearchQuery['kind']): Promise<{ concepts: Concept[]; pruned: boolean; long: boolean }> {
-  const { concepts: all } = queryConcepts(q, { maxConcepts: Infinity })
+  const { concepts: all } = queryConcepts(q, { maxConcepts: Infinity, generalParts: false })
   if (all.length <= ALL_AT_MOST) return { concepts: all, pruned: false, long: false }
   const df = await termFrequencies(await prisma(), [...new Set(all.flatMap((c) => [c.term, ...c.alternatives]))], kind)
   const used = all.filter((c) => [c.term, ...c.alternatives].some((w) => (df.get(w) ?? 0) > 0))

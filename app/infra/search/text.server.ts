@@ -107,24 +107,36 @@ export interface Concept {
 
 const SINGLE_CJK = /^[\u4e00-\u9fff]$/u
 
-function alternativesOf(term: string, segmented: string[]): string[] {
-  const parts = segmented.filter((p) => p !== term && term.includes(p) && !SINGLE_CJK.test(p))
+/**
+ * Below this (jieba's IDF), a part of a compound is a word of general Chinese: 管理 in 热管理
+ * (thermal management), 汽车 in 新能源汽车, 系统 in 控制系统, 产品 in 农产品加工. As an
+ * alternative in a search it would find every listing that mentions management, cars or systems.
+ * 压铸 and 铸件 (压铸件), 污水 (污水处理) or 新能源 (新能源汽车) stay.
+ */
+const GENERAL_PART_BELOW = 6.2
+
+function alternativesOf(term: string, segmented: string[], generalParts: boolean): string[] {
+  const parts = segmented.filter(
+    (p) => p !== term && term.includes(p) && !SINGLE_CJK.test(p) && (generalParts || informativeness(p) >= GENERAL_PART_BELOW),
+  )
   return [...new Set([...parts, ...synonymsOf(term), ...parts.flatMap(synonymsOf)])].filter((w) => w !== term)
 }
 
 /**
  * The concepts of a query, most informative first. A long query (a demand's whole
  * description) keeps only its most informative ones: they decide relevance, and the common
- * ones only cost time.
+ * ones only cost time. `generalParts: false` (the search box) leaves out the parts of a compound
+ * that are words of general Chinese (above). Matching keeps them: the re-ranker counts a part as
+ * weaker evidence than the whole word, and its thresholds are calibrated with them.
  */
-export function queryConcepts(query: string, { maxConcepts = 10 }: { maxConcepts?: number } = {}) {
+export function queryConcepts(query: string, { maxConcepts = 10, generalParts = true }: { maxConcepts?: number; generalParts?: boolean } = {}) {
   const all = segment(query)
   const distinct = [...new Set(all)]
   const wholes = distinct.filter((t) => !distinct.some((o) => o !== t && o.length > t.length && o.includes(t)))
   const meaningful = wholes.filter((t) => !SINGLE_CJK.test(t))
   const chosen = (meaningful.length ? meaningful : wholes).map((term) => ({
     term,
-    alternatives: alternativesOf(term, distinct),
+    alternatives: alternativesOf(term, distinct, generalParts),
     informativeness: informativeness(term),
   }))
   chosen.sort((a, b) => b.informativeness - a.informativeness)
