@@ -127,7 +127,7 @@ function Header() {
       <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
         <Link to="/" className="flex items-baseline gap-2">
           <span className="text-xl font-bold text-sky-800">{t('app.name')}</span>
-          <span className="hidden text-xs text-slate-500 sm:inline">{t('app.tagline')}</span>
+          <span className="hidden text-xs text-slate-500 2xl:inline">{t('app.tagline')}</span>
         </Link>
         <nav aria-label={t('nav.main')} className="order-last -mx-4 flex w-full items-center gap-1 overflow-x-auto px-4 whitespace-nowrap md:order-none md:mx-0 md:w-auto md:flex-1 md:flex-wrap md:px-0">
           <NavLink to="/search" className={navClass}>
@@ -145,71 +145,9 @@ function Header() {
           <NavLink to="/brokers" end className={navClass}>
             {t('brokers.nav')}
           </NavLink>
-          {user?.canClaim ? (
-            <NavLink to="/brokers/claims" className={navClass}>
-              {t('brokers.nav.claims')}
-            </NavLink>
-          ) : null}
-          {user?.pendingDemandConfirmations ? (
-            <NavLink to="/my/pending-demands" className={navClass}>
-              {t('brokers.nav.pending')}
-              <span className="ml-1.5 rounded-full bg-amber-500 px-1.5 py-0.5 text-xs font-semibold text-white tabular-nums">{user.pendingDemandConfirmations}</span>
-            </NavLink>
-          ) : null}
           <NavLink to="/stats" className={navClass}>
             {t('stats.nav')}
           </NavLink>
-          {user?.canPost ? (
-            <NavLink to="/my/listings" className={navClass}>
-              {t('nav.myListings')}
-            </NavLink>
-          ) : null}
-          {user?.canReview ? (
-            <NavLink to="/review" className={navClass}>
-              {t('nav.review')}
-              {user.pendingReviews ? (
-                <span className="ml-1.5 rounded-full bg-amber-500 px-1.5 py-0.5 text-xs font-semibold text-white tabular-nums">
-                  <span aria-hidden="true">{user.pendingReviews}</span>
-                  <span className="sr-only">{t('nav.reviewPending', { count: user.pendingReviews })}</span>
-                </span>
-              ) : null}
-            </NavLink>
-          ) : null}
-          {user?.canImport ? (
-            <NavLink to="/import" className={navClass}>
-              {t('import.title')}
-            </NavLink>
-          ) : null}
-          {user ? (
-            <NavLink to="/deals" className={navClass}>
-              {t('deal.nav')}
-            </NavLink>
-          ) : null}
-          {user?.canContracts ? (
-            <NavLink to="/contracts" className={navClass}>
-              {t('nav.contracts')}
-            </NavLink>
-          ) : null}
-          {user?.canCommissions ? (
-            <NavLink to="/commissions" className={navClass}>
-              {t('nav.commissions')}
-            </NavLink>
-          ) : null}
-          {user && can(user.role, 'org:verify') ? (
-            <NavLink to="/admin/orgs" className={navClass}>
-              {t('nav.verifyOrgs')}
-            </NavLink>
-          ) : null}
-          {user && can(user.role, 'nda:template') ? (
-            <NavLink to="/admin/nda-template" className={navClass}>
-              {t('nda.template.nav')}
-            </NavLink>
-          ) : null}
-          {user && can(user.role, 'mail:read') ? (
-            <NavLink to="/admin/mail" className={navClass}>
-              {t('mailLog.nav')}
-            </NavLink>
-          ) : null}
         </nav>
         <div className="ml-auto flex items-center gap-2">
           <Form method="post" action="/lang">
@@ -243,6 +181,73 @@ function Header() {
           )}
         </div>
       </div>
+      {/* The signed-in person's own pages, by role: a second row, so that the first stays one line. */}
+      {user ? (
+        <div className="border-t border-slate-100 bg-slate-50/70">
+          <nav aria-label={t('nav.work')} className="mx-auto flex max-w-6xl items-center gap-1 overflow-x-auto px-4 py-1 whitespace-nowrap md:flex-wrap">
+            {user.canClaim ? (
+              <NavLink to="/brokers/claims" className={navClass}>
+                {t('brokers.nav.claims')}
+              </NavLink>
+            ) : null}
+            {user.pendingDemandConfirmations ? (
+              <NavLink to="/my/pending-demands" className={navClass}>
+                {t('brokers.nav.pending')}
+                <span className="ml-1.5 rounded-full bg-amber-500 px-1.5 py-0.5 text-xs font-semibold text-white tabular-nums">{user.pendingDemandConfirmations}</span>
+              </NavLink>
+            ) : null}
+            {user.canPost ? (
+              <NavLink to="/my/listings" className={navClass}>
+                {t('nav.myListings')}
+              </NavLink>
+            ) : null}
+            {user.canReview ? (
+              <NavLink to="/review" className={navClass}>
+                {t('nav.review')}
+                {user.pendingReviews ? (
+                  <span className="ml-1.5 rounded-full bg-amber-500 px-1.5 py-0.5 text-xs font-semibold text-white tabular-nums">
+                    <span aria-hidden="true">{user.pendingReviews}</span>
+                    <span className="sr-only">{t('nav.reviewPending', { count: user.pendingReviews })}</span>
+                  </span>
+                ) : null}
+              </NavLink>
+            ) : null}
+            {user.canImport ? (
+              <NavLink to="/import" className={navClass}>
+                {t('import.title')}
+              </NavLink>
+            ) : null}
+            <NavLink to="/deals" className={navClass}>
+              {t('deal.nav')}
+            </NavLink>
+            {user.canContracts ? (
+              <NavLink to="/contracts" className={navClass}>
+                {t('nav.contracts')}
+              </NavLink>
+            ) : null}
+            {user.canCommissions ? (
+              <NavLink to="/commissions" className={navClass}>
+                {t('nav.commissions')}
+              </NavLink>
+            ) : null}
+            {can(user.role, 'org:verify') ? (
+              <NavLink to="/admin/orgs" className={navClass}>
+                {t('nav.verifyOrgs')}
+              </NavLink>
+            ) : null}
+            {can(user.role, 'nda:template') ? (
+              <NavLink to="/admin/nda-template" className={navClass}>
+                {t('nda.template.nav')}
+              </NavLink>
+            ) : null}
+            {can(user.role, 'mail:read') ? (
+              <NavLink to="/admin/mail" className={navClass}>
+                {t('mailLog.nav')}
+              </NavLink>
+            ) : null}
+          </nav>
+        </div>
+      ) : null}
     </header>
   )
 }

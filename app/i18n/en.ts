@@ -2,9 +2,10 @@ import type { MessageKey } from './zh-CN'
 
 export const en: Record<MessageKey, string> = {
   'app.name': 'KeZhuan',
-  'app.tagline': 'Technology transfer service platform of Yongchuan District',
+  'app.tagline': 'Yongchuan Technology Transfer Platform',
   'app.skipToContent': 'Skip to content',
   'nav.main': 'Main navigation',
+  'nav.work': 'Workspace',
   'nav.verifyOrgs': 'Verify organisations',
   'nav.account': 'My account',
   'nav.login': 'Sign in',

@@ -4,6 +4,7 @@ export const zhCN = {
   'app.tagline': '永川区科技成果转移转化综合服务平台',
   'app.skipToContent': '跳到正文',
   'nav.main': '主导航',
+  'nav.work': '工作台',
   'nav.verifyOrgs': '机构审核',
   'nav.account': '我的账户',
   'nav.login': '登录',

@@ -102,7 +102,7 @@ test('a broker’s day: claim a demand, shortlist, introduce, NDA, confidential 
 
   // ── 1. The broker claims the demand; the enterprise sees who leads it ──────────────
   await signInOn(page, DEMO.broker.email)
-  await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '认领需求' }).click()
+  await page.getByRole('navigation', { name: '工作台' }).getByRole('link', { name: '认领需求' }).click()
   await expect(main(page).getByRole('heading', { level: 1, name: '认领需求' })).toBeVisible()
   const filters = main(page).getByRole('form', { name: '筛选待认领需求' })
   await filters.getByLabel('关键词').fill(DEMAND)

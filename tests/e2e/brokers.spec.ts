@@ -127,7 +127,7 @@ test('a broker claims a published demand and leads it', async ({ browser }) => {
   await approveInReview(bureau, 'demand', tag, title)
 
   const broker = await signedIn(browser, DEMO.broker.email)
-  await broker.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '认领需求' }).click()
+  await broker.getByRole('navigation', { name: '工作台' }).getByRole('link', { name: '认领需求' }).click()
   // the default list follows the demo broker's specialties, which this demand fits
   await expect(main(broker).getByTestId('specialty-note')).toContainText('先进制造与自动化')
   await broker.goto(`/brokers/claims?q=${tag}`)
@@ -169,7 +169,7 @@ test('a broker records a demand after a visit; the enterprise confirms it and it
   await expect(main(broker).getByTestId('mined-list').getByRole('listitem').filter({ hasText: title })).toContainText('待企业确认')
 
   const enterprise = await signedIn(browser, DEMO.enterprise.email)
-  await enterprise.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: /待确认需求/ }).click()
+  await enterprise.getByRole('navigation', { name: '工作台' }).getByRole('link', { name: /待确认需求/ }).click()
   const pending = main(enterprise).getByTestId('pending-demand').filter({ hasText: title })
   await expect(pending).toContainText('李经纪')
   await pending.getByRole('link', { name: title }).click()

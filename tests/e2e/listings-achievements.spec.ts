@@ -7,7 +7,7 @@ test('an achievement goes from the supplier through review to a visitor who find
 
   // The supplier posts it and submits it for review.
   const supplier = await signedIn(browser, DEMO.supplier.email)
-  await supplier.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '我的发布' }).click()
+  await supplier.getByRole('navigation', { name: '工作台' }).getByRole('link', { name: '我的发布' }).click()
   await main(supplier).getByRole('link', { name: '发布成果' }).click()
   await expect(supplier).toHaveURL('/achievements/new')
   await fillAchievement(supplier, title)
@@ -134,11 +134,15 @@ test('wrong roles get 403; visitors are asked to sign in', async ({ browser }) =
   expect((await supplier.goto('/demands/new'))?.status()).toBe(403)
   expect((await supplier.goto('/scenario-batches'))?.status()).toBe(403)
   await expect(main(supplier)).toContainText('没有权限')
-  await expect(supplier.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '审核' })).toHaveCount(0)
+  // The supplier's own pages are in the second row of the header, without the bureau's review.
+  const workspace = supplier.getByRole('navigation', { name: '工作台' })
+  await expect(workspace.getByRole('link', { name: '我的发布' })).toBeVisible()
+  await expect(workspace.getByRole('link', { name: '审核' })).toHaveCount(0)
 
   const visitor = await anonymous(browser)
   await visitor.goto('/my/listings')
   await expect(visitor).toHaveURL(/\/login\?redirectTo=%2Fmy%2Flistings/)
+  await expect(visitor.getByRole('navigation', { name: '工作台' })).toHaveCount(0)
   expect((await visitor.goto('/achievements/no-such-listing'))?.status()).toBe(404)
 })
 
