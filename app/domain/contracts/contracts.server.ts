@@ -120,10 +120,9 @@ function badStatus(status: ContractStatus): never {
 const orgParty = { select: { id: true, name: true, creditCode: true, kind: true, regionCode: true, verified: true } } as const
 
 async function loadParties(tx: Tx, sellerOrgId: string, buyerOrgId: string) {
-  const [seller, buyer] = await Promise.all([
-    tx.organization.findUnique({ where: { id: sellerOrgId }, ...orgParty }),
-    tx.organization.findUnique({ where: { id: buyerOrgId }, ...orgParty }),
-  ])
+  // One after another: a transaction is one connection, which runs one query at a time.
+  const seller = await tx.organization.findUnique({ where: { id: sellerOrgId }, ...orgParty })
+  const buyer = await tx.organization.findUnique({ where: { id: buyerOrgId }, ...orgParty })
   const fields: Record<string, string> = {}
   if (!seller) fields.sellerOrgId = 'err.contract.partyUnknown'
   if (!buyer) fields.buyerOrgId = 'err.contract.partyUnknown'
@@ -209,11 +208,9 @@ async function resolveLinks(tx: Tx, input: DraftInput) {
     else scenarioId = match.needId
   }
   if (demandId && scenarioId) throw new AppError('BAD_INPUT', 'err.contract.linkMismatch')
-  const [achievement, demand, scenario] = await Promise.all([
-    achievementId ? tx.achievement.findUnique({ where: { id: achievementId }, select: { orgId: true } }) : null,
-    demandId ? tx.demand.findUnique({ where: { id: demandId }, select: { orgId: true } }) : null,
-    scenarioId ? tx.scenario.findUnique({ where: { id: scenarioId }, select: { orgId: true } }) : null,
-  ])
+  const achievement = achievementId ? await tx.achievement.findUnique({ where: { id: achievementId }, select: { orgId: true } }) : null
+  const demand = demandId ? await tx.demand.findUnique({ where: { id: demandId }, select: { orgId: true } }) : null
+  const scenario = scenarioId ? await tx.scenario.findUnique({ where: { id: scenarioId }, select: { orgId: true } }) : null
   if ((achievementId && !achievement) || (demandId && !demand) || (scenarioId && !scenario)) throw new AppError('BAD_INPUT', 'err.contract.linkUnknown')
   if (achievement && achievement.orgId !== input.sellerOrgId) throw new AppError('BAD_INPUT', 'err.contract.linkSeller')
   if ((demand && demand.orgId !== input.buyerOrgId) || (scenario && scenario.orgId !== input.buyerOrgId)) throw new AppError('BAD_INPUT', 'err.contract.linkBuyer')

@@ -385,11 +385,10 @@ async function accrueCommission(tx: Tx, { contractId, milestoneId, actorId, ip, 
   if (total <= 0n) return null
   const existing = await tx.commissionEntry.findUnique({ where: { contractId_milestoneId: { contractId, milestoneId } } })
   if (existing) return existing
-  const [milestone, unpaid, accrued] = await Promise.all([
-    tx.milestone.findUniqueOrThrow({ where: { id: milestoneId }, select: { amountFen: true } }),
-    tx.milestone.count({ where: { contractId, status: { notIn: ['PAID', 'CANCELLED'] } } }),
-    tx.commissionEntry.aggregate({ where: { contractId }, _sum: { amountFen: true } }),
-  ])
+  // One after another: a transaction is one connection, which runs one query at a time.
+  const milestone = await tx.milestone.findUniqueOrThrow({ where: { id: milestoneId }, select: { amountFen: true } })
+  const unpaid = await tx.milestone.count({ where: { contractId, status: { notIn: ['PAID', 'CANCELLED'] } } })
+  const accrued = await tx.commissionEntry.aggregate({ where: { contractId }, _sum: { amountFen: true } })
   const amountFen = milestoneShare({ total, milestoneFen: milestone.amountFen, contractFen: c.amountFen, accrued: accrued._sum.amountFen ?? 0n, last: unpaid === 0 })
   const entry = await tx.commissionEntry.create({ data: { contractId, milestoneId, brokerId: c.brokerId, amountFen, createdAt: now } })
   await audit(tx, { actorId, action: 'commission.accrue', entityType: 'CommissionEntry', entityId: entry.id, after: { contractId, milestoneId, brokerId: c.brokerId, amountFen }, ip })
