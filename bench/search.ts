@@ -8,9 +8,10 @@
  *                                           server): a scratch database, dropped afterwards
  *
  * Prints index build time and memory, then p50/p99 latency of short queries, long demand-style
- * queries, filtered + faceted queries (the search service as the page calls it: tabs, facets,
- * highlights) and of matching a demand. Never part of `npm test`. Uses an in-memory PGlite
- * (or PostgreSQL, see above) and a bundled Meilisearch started for the run in a temporary folder.
+ * queries, filtered + faceted queries and browsing without words (the search service as the page
+ * calls it: tabs, facets, highlights) and of matching a demand. Never part of `npm test`. Uses
+ * PGlite in a temporary data directory (or PostgreSQL, see above) and a bundled Meilisearch
+ * started for the run in a temporary folder.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
@@ -202,6 +203,9 @@ for (const name of ENGINES) {
     search(SHORT[i % SHORT.length]!, { kind: 'achievement', field: FIELDS[i % FIELDS.length]!, price: i % 2 ? 'lt100k' : '1m-5m' }),
   )
   report(name, 'filtered + faceted query', `p50 ${faceted.p50.toFixed(1)} ms, p99 ${faceted.p99.toFixed(1)} ms`)
+  // The search page before anything is typed: every listing, newest first, with all facets.
+  const browse = await timed(20, (i) => search('', i % 2 ? { kind: 'achievement' } : {}))
+  report(name, 'browsing, no words', `p50 ${browse.p50.toFixed(1)} ms, p99 ${browse.p99.toFixed(1)} ms`)
   forgetCorpusStats()
   const statsT0 = performance.now()
   await matchListing({ actor: 'system', kind: 'demand', id: demandIds[0]!, engine })

@@ -162,17 +162,21 @@ const FACET_DIGITS = [
 
 /**
  * Counts the facets of the matches from their facet codes, and the kinds (the tabs) whatever
- * `kind` says; the facets only of the matches of `kind` when it is given.
+ * `kind` says; the facets, and `matched` (the total), only of the matches of `kind` when it is
+ * given.
  */
 function countFacets(codes: number[], names: FacetName[], kind: string | undefined) {
   const tallies = FACET_DIGITS.map((part) => new Array<number>(part.radix).fill(0))
   const kinds = new Array<number>(FACET_DIGITS[0].radix).fill(0)
-  const onlyKind = kind ? FACET_DIGITS[0].values.indexOf(kind as never) + 1 : 0
+  // The digit of `kind` (-1 for a kind the code does not know: nothing matches), 0 for every kind.
+  const onlyKind = kind ? FACET_DIGITS[0].values.indexOf(kind as never) + 1 || -1 : 0
+  let matched = 0
   for (const code of codes) {
     let rest = code
     const kindDigit = rest % FACET_DIGITS[0].radix
     kinds[kindDigit]!++
     if (onlyKind && kindDigit !== onlyKind) continue
+    matched++
     for (let i = 0; i < FACET_DIGITS.length; i++) {
       const radix = FACET_DIGITS[i]!.radix
       tallies[i]![rest % radix]!++
@@ -200,7 +204,7 @@ function countFacets(codes: number[], names: FacetName[], kind: string | undefin
     facets[name] = counts
   }
   const kindCounts = Object.fromEntries(FACET_DIGITS[0].values.map((k, i) => [k, kinds[i + 1]!] as const).filter(([, n]) => n > 0))
-  return { facets, kinds: kindCounts }
+  return { facets, kinds: kindCounts, matched }
 }
 
 interface Row {
@@ -339,11 +343,11 @@ async function searchEmbedded(request: SearchRequest): Promise<SearchResponse> {
            JOIN "SearchDocument" d ON d.id = p.id) x) AS page`
       : `'[]'::json AS page`
   const statement = db.$queryRawUnsafe<Record<string, unknown>[]>(
-    `WITH found AS MATERIALIZED (
+    `WITH found AS ${query ? 'MATERIALIZED' : 'NOT MATERIALIZED'} (
        SELECT d.id, d.kind, d."facetCode", d."priceFen", d."publishedAt", ${score}::float8 AS score
        FROM "SearchDocument" d ${whereSql}),
      m AS NOT MATERIALIZED (SELECT * FROM found ${kindFilter && request.kindCounts ? `WHERE ${kindFilter}` : ''})
-     SELECT (SELECT count(*)::int FROM m) AS total, ${[pageSql, ...countsSql].join(', ')}`,
+     SELECT ${[...(countsSql.length ? [] : ['(SELECT count(*)::int FROM m) AS total']), pageSql, ...countsSql].join(', ')}`,
     ...params,
   )
   // The planner prices a text match like a comparison, so for a common word or a query of
@@ -354,9 +358,10 @@ async function searchEmbedded(request: SearchRequest): Promise<SearchResponse> {
     : await statement
   const row = result!
   const codes = typeof row.codes === 'string' && row.codes ? row.codes.split(',').map(Number) : []
-  const { facets, kinds } = countFacets(codes, request.facets, f.kind)
+  const { facets, kinds, matched } = countFacets(codes, request.facets, f.kind)
   const page = (parseJson(row.page) ?? []) as (Row & { ord: number })[]
-  const response: SearchResponse = { hits: page.map((r) => ({ doc: rowToDoc(r), score: Number(r.score) })), total: Number(row.total), facets }
+  const total = countsSql.length ? matched : Number(row.total)
+  const response: SearchResponse = { hits: page.map((r) => ({ doc: rowToDoc(r), score: Number(r.score) })), total, facets }
   if (request.kindCounts) response.kindCounts = kinds
   return response
 }
