@@ -9,7 +9,12 @@ let skipped = 0
 if (vitestFile && existsSync(vitestFile)) {
   const v = JSON.parse(readFileSync(vitestFile, 'utf8'))
   passed += v.numPassedTests ?? 0
-  failed += (v.numFailedTests ?? 0) + (v.numFailedTestSuites ?? 0)
+  // Failed tests, and files that failed outside any test (an import error, a failing hook):
+  // numFailedTestSuites would count a file with a failing test again, and each describe block.
+  const filesFailedOutsideTests = (v.testResults ?? []).filter(
+    (file) => file.status === 'failed' && !(file.assertionResults ?? []).some((test) => test.status === 'failed'),
+  ).length
+  failed += (v.numFailedTests ?? 0) + filesFailedOutsideTests
   skipped += (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0)
 } else {
   console.error('[test] no vitest report'); failed += 1
