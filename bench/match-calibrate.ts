@@ -7,7 +7,7 @@
  */
 import { GOOD_GRADE, ndcgAt } from '~/domain/matching/metrics'
 import { corpusStats, forgetCorpusStats } from '~/domain/matching/corpus.server'
-import { findListingRow, informativeConcepts, rankCandidates, RETRIEVAL_CONCEPTS } from '~/domain/matching/match.server'
+import { candidateRequest, findListingRow, needOfForCalibration, rankCandidates } from '~/domain/matching/match.server'
 import { closeDb } from '~/infra/db/client.server'
 import { createEmbeddedEngine } from '~/infra/search/embedded.server'
 import { loadEvalData, openEvalDatabase } from './lib/eval-data'
@@ -22,11 +22,9 @@ type Cand = { fixture: string; score: number; coverage: number; grade: number }
 const perDemand: { id: string; good: boolean; cands: Cand[]; grades: Record<string, number> }[] = []
 for (const demand of loaded.set.demands) {
   const row = await findListingRow('demand', loaded.listingIds.get(demand.id)!)
-  const text = [row.title, row.title, row.description, row.currentSituation, row.targetIndicators, (row.keywords as string[]).join(' ')].filter(Boolean).join('\n')
-  const concepts = informativeConcepts(text, stats).slice(0, RETRIEVAL_CONCEPTS)
-  const hits = await engine.search({ concepts, mode: 'any', filters: { kind: 'achievement' }, facets: [], sort: 'relevance', offset: 0, limit: 60 })
-  const { needOfForCalibration } = await import('~/domain/matching/match.server')
-  const ranked = rankCandidates('demand', row, hits.hits.map((h) => h.doc), stats, needOfForCalibration('demand', row, stats))
+  const need = needOfForCalibration('demand', row, stats)
+  const hits = await engine.search(candidateRequest(need.concepts, 'achievement'))
+  const ranked = rankCandidates('demand', row, hits.hits.map((h) => h.doc), stats, need)
   const grades = loaded.set.grades[demand.id] ?? {}
   perDemand.push({
     id: demand.id,

@@ -152,7 +152,7 @@ async function unthresholdedSystem(loaded: LoadedEval | null, loadError: string 
   if (!loaded) return { name, unavailable: `the fixtures could not be loaded into the database: ${loadError}` }
   const { createEmbeddedEngine } = await import('~/infra/search/embedded.server')
   const { corpusStats } = await import('~/domain/matching/corpus.server')
-  const { findListingRow, needOfForCalibration, rankCandidates, RETRIEVAL_CONCEPTS, CANDIDATES } = await import('~/domain/matching/match.server')
+  const { candidateRequest, findListingRow, needOfForCalibration, rankCandidates } = await import('~/domain/matching/match.server')
   const engine = createEmbeddedEngine()
   return {
     system: {
@@ -161,8 +161,7 @@ async function unthresholdedSystem(loaded: LoadedEval | null, loadError: string 
         const row = await findListingRow('demand', loaded.listingIds.get(demand.id)!)
         const stats = await corpusStats('achievement')
         const need = needOfForCalibration('demand', row, stats)
-        const filters = { kind: 'achievement' as const }
-        const hits = await engine.search({ concepts: need.concepts.slice(0, RETRIEVAL_CONCEPTS), mode: 'any', filters, facets: [], sort: 'relevance', offset: 0, limit: CANDIDATES })
+        const hits = await engine.search(candidateRequest(need.concepts, 'achievement'))
         const ranked = rankCandidates('demand', row, hits.hits.map((h) => h.doc), stats, need)
           .slice(0, K)
           .map((r) => ({ id: loaded.fixtureIds.get(r.doc.listingId) ?? r.doc.listingId, score: r.score }))

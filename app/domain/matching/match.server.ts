@@ -19,7 +19,7 @@ import { keepListed, rerank, type Need, type Offer, type Reason } from './rerank
  *   demand → achievements, scenario → achievements, achievement → demands.
  */
 export const MATCH_TARGET: Record<ListingKind, ListingKind> = { demand: 'achievement', scenario: 'achievement', achievement: 'demand' }
-export const CANDIDATES = 60
+const CANDIDATES = 60
 
 export interface MatchItem {
   listing: { kind: ListingKind; id: string; externalId: string | null; title: string; orgName: string }
@@ -79,8 +79,7 @@ export async function matchListing({
   const stats = await corpusStats(target)
   const need = kind === 'achievement' ? null : needOf(kind, row, stats)
   // A need's concepts are those of its text: the search takes the most informative of them.
-  const concepts = (need ? need.concepts : informativeConcepts(textOfAchievement(row), stats)).slice(0, RETRIEVAL_CONCEPTS)
-  const request: SearchRequest = { concepts, mode: 'any', filters: { kind: target }, facets: [], sort: 'relevance', offset: 0, limit: CANDIDATES }
+  const request = candidateRequest(need ? need.concepts : informativeConcepts(textOfAchievement(row), stats), target)
   let response
   try {
     response = await search.search(request)
@@ -105,6 +104,11 @@ export async function matchListing({
     })),
     engine: search.name,
   }
+}
+
+/** The search for a listing's candidates: listings of the target kind with any of its most informative concepts. */
+export function candidateRequest(concepts: SearchRequest['concepts'], target: ListingKind): SearchRequest {
+  return { concepts: concepts.slice(0, RETRIEVAL_CONCEPTS), mode: 'any', filters: { kind: target }, facets: [], sort: 'relevance', offset: 0, limit: CANDIDATES }
 }
 
 /** Every candidate re-ranked, best first, including those below the threshold (calibration). */
@@ -149,7 +153,7 @@ function textOfAchievement(row: Row): string {
  * searching with all twenty gave the same figures (bench/match-quality.ts).
  */
 const MAX_CONCEPTS = 20
-export const RETRIEVAL_CONCEPTS = 10
+const RETRIEVAL_CONCEPTS = 10
 // 5%, 300, 0.01: figures of a problem, not what it is about.
 const NUMERIC = /^[\d.,%‰]+$/
 
