@@ -1,4 +1,5 @@
 import type { Prisma, PrismaClient } from '~/generated/prisma/client'
+import { LISTING_KINDS } from '~/domain/listings/kinds'
 import { Industry, Stage, TechField, TransferMode } from '~/generated/prisma/enums'
 import { prisma } from '~/infra/db/client.server'
 import { type FacetName, PRICE_BUCKETS, type SearchDoc, type SearchEngine, type SearchRequest, type SearchResponse } from './engine'
@@ -150,7 +151,7 @@ export async function termFrequencies(db: Db, terms: string[], kind?: string): P
  * the province is its number. A new enum value needs a migration that extends the column.
  */
 const FACET_DIGITS = [
-  { facet: 'kind', radix: 4, values: ['achievement', 'demand', 'scenario'] },
+  { facet: 'kind', radix: 4, values: LISTING_KINDS },
   { facet: 'field', radix: 16, values: Object.values(TechField) },
   { facet: 'industry', radix: 16, values: Object.values(Industry) },
   { facet: 'trl', radix: 16, values: ['1', '2', '3', '4', '5', '6', '7', '8', '9'] },
@@ -331,7 +332,7 @@ async function searchEmbedded(request: SearchRequest): Promise<SearchResponse> {
   // applied), then counted and paged from memory; only the page's documents are read in full.
   // Facets and tabs are counted here from each match's facetCode: grouping by each facet in SQL
   // took longer than reading the whole match (PGlite, 传感器 over 100,000 listings: 49 → 36 ms).
-  const countsSql = request.facets.length || request.kindCounts ? [`(SELECT string_agg("facetCode"::text, ',') FROM found) AS codes`] : []
+  const countInNode = request.facets.length > 0 || !!request.kindCounts
   const pageSql =
     request.limit > 0
       ? `(SELECT coalesce(json_agg(row_to_json(x) ORDER BY x.ord), '[]') FROM (
@@ -347,7 +348,7 @@ async function searchEmbedded(request: SearchRequest): Promise<SearchResponse> {
        SELECT d.id, d.kind, d."facetCode", d."priceFen", d."publishedAt", ${score}::float8 AS score
        FROM "SearchDocument" d ${whereSql}),
      m AS NOT MATERIALIZED (SELECT * FROM found ${kindFilter && request.kindCounts ? `WHERE ${kindFilter}` : ''})
-     SELECT ${[...(countsSql.length ? [] : ['(SELECT count(*)::int FROM m) AS total']), pageSql, ...countsSql].join(', ')}`,
+     SELECT ${countInNode ? `(SELECT string_agg("facetCode"::text, ',') FROM found) AS codes` : '(SELECT count(*)::int FROM m) AS total'}, ${pageSql}`,
     ...params,
   )
   // The planner prices a text match like a comparison, so for a common word or a query of
@@ -360,7 +361,7 @@ async function searchEmbedded(request: SearchRequest): Promise<SearchResponse> {
   const codes = typeof row.codes === 'string' && row.codes ? row.codes.split(',').map(Number) : []
   const { facets, kinds, matched } = countFacets(codes, request.facets, f.kind)
   const page = (parseJson(row.page) ?? []) as (Row & { ord: number })[]
-  const total = countsSql.length ? matched : Number(row.total)
+  const total = countInNode ? matched : Number(row.total)
   const response: SearchResponse = { hits: page.map((r) => ({ doc: rowToDoc(r), score: Number(r.score) })), total, facets }
   if (request.kindCounts) response.kindCounts = kinds
   return response
