@@ -4,7 +4,7 @@ import type { OrgKind } from '~/generated/prisma/enums'
 import type { ListingKind } from '~/domain/listings/kinds'
 import { listingData } from '~/domain/listings/listings.server'
 import { currentSearchDoc, syncSearchDocument } from '~/domain/search/documents.server'
-import { openDatabase, setDb, type Database } from '~/infra/db/client.server'
+import { analyzeStale, openDatabase, setDb, type Database } from '~/infra/db/client.server'
 import { migrate } from '~/infra/db/migrate.server'
 import { resetEnv } from '~/infra/env.server'
 import type { SearchDoc } from '~/infra/search/engine'
@@ -56,7 +56,8 @@ export async function openEvalDatabase({ postgresUrl, dataDir }: { postgresUrl?:
 
 /**
  * PGlite in `dataDir` (`migrate`: migrated first), opened again the way the server opens it at
- * start: with its buffer pool sized to the database as it is now, and the array types known.
+ * start: with its buffer pool sized to the database as it is now, the array types known, and
+ * the planner's statistics of the tables that grew gathered.
  */
 export async function reopenPGlite(dataDir: string, { migrate: migrateFirst = false } = {}): Promise<Database> {
   if (migrateFirst) {
@@ -65,6 +66,7 @@ export async function reopenPGlite(dataDir: string, { migrate: migrateFirst = fa
     await fresh.close()
   }
   const db = await openDatabase({ mode: 'pglite', dataDir })
+  await analyzeStale(db.raw)
   setDb(db)
   return db
 }

@@ -3,7 +3,7 @@ import { ServiceUnavailableError } from '~/domain/events/outbox.server'
 import type { PrismaClient } from '~/generated/prisma/client'
 import { LISTING_KINDS, type ListingKind } from '~/domain/listings/kinds'
 import { prisma } from '~/infra/db/client.server'
-import { recountTermStats, removeSearchDocuments, removeSearchDocumentsBefore, writeSearchDocuments } from '~/infra/search/embedded.server'
+import { recountStats, removeSearchDocuments, removeSearchDocumentsBefore, writeSearchDocuments } from '~/infra/search/embedded.server'
 import { docId, type SearchDoc } from '~/infra/search/engine'
 import { getSearchEngines } from '~/infra/search/engines.server'
 import {
@@ -156,7 +156,9 @@ async function reindexEmbedded({ total, batchSize, onProgress }: { total: number
   await writeSearchDocuments(db, changed.docs)
   await removeSearchDocuments(db, changed.removed)
   // The frequencies follow every write; counting them afresh repairs any made outside the app.
-  await recountTermStats(db)
+  await recountStats(db)
+  // The planner's statistics of a table just rewritten (PGlite gathers them only when asked).
+  await db.$executeRawUnsafe('ANALYZE "SearchDocument", "SearchTermStat", "SearchFacetStat"')
   onProgress({ engine: 'embedded', phase: 'done', done, total })
   return { documents: done, removed, ms: Math.round(performance.now() - started) }
 }

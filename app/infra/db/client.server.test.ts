@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { resetEnv } from '~/infra/env.server'
-import { openDatabase, pgliteBuffersMb } from './client.server'
+import { analyzeStale, openDatabase, pgliteBuffersMb } from './client.server'
 
 const MB = 2 ** 20
 
@@ -61,4 +61,28 @@ describe('the embedded database\'s buffer pool', () => {
       expect(await sharedBuffers(await openDatabase({ mode: 'pglite', dataDir: null, buffersMb: 192 }))).toBe('192MB')
     }, 60_000)
   })
+})
+
+describe('the embedded database\'s planner statistics', () => {
+  it('are gathered for tables never analyzed or grown by more than a tenth since, and only those', async () => {
+    const db = await openDatabase({ mode: 'pglite', dataDir: null })
+    try {
+      const rows = async (n: number) => db.raw.query(`INSERT INTO probe (kind) SELECT CASE WHEN i % 20 = 0 THEN 'rare' ELSE 'common' END FROM generate_series(1, $1::int) i`, [n])
+      const estimate = async () =>
+        (await db.raw.query<{ plan: string }>(`EXPLAIN SELECT * FROM probe WHERE kind = 'rare'`).then((r) => Object.values(r[0]!)[0] as string)).match(/rows=(\d+)/)![1]
+      await db.raw.exec(`CREATE TABLE probe (id serial PRIMARY KEY, kind text NOT NULL); CREATE TABLE idle (id int)`)
+      await rows(20_000)
+      expect(await analyzeStale(db.raw)).toEqual(['probe'])
+      // One row in twenty is rare: the planner knows it now.
+      expect(Number(await estimate())).toBeGreaterThan(500)
+      expect(Number(await estimate())).toBeLessThan(2000)
+      expect(await analyzeStale(db.raw)).toEqual([])
+      await rows(500)
+      expect(await analyzeStale(db.raw)).toEqual([])
+      await rows(20_000)
+      expect(await analyzeStale(db.raw)).toEqual(['probe'])
+    } finally {
+      await db.close()
+    }
+  }, 60_000)
 })

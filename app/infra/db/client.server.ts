@@ -200,11 +200,30 @@ async function openFromEnv(): Promise<Database> {
     : await openDatabase({ mode: 'pglite', dataDir: env.dataDir })
   try {
     await migrate(db.raw)
+    if (db.mode === 'pglite') await analyzeStale(db.raw)
   } catch (error) {
     await db.close()
     throw error
   }
   return db
+}
+
+/**
+ * PGlite runs no autovacuum, so nothing gathers the planner's statistics unless asked: without
+ * them it guesses how many rows a condition keeps, and at 100,000 listings it sorted every
+ * achievement by price (77 ms) instead of reading the first twenty from the price index (1 ms).
+ * This analyzes the tables never analyzed, or grown by more than a tenth since they were, the
+ * rule autovacuum follows; run when the database opens. Returns the tables analyzed.
+ */
+export async function analyzeStale(raw: Pick<RawDriver, 'query'>): Promise<string[]> {
+  const stale = await raw.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = current_schema() AND c.relkind = 'r' AND pg_relation_size(c.oid) > 0
+       AND (c.reltuples < 0 OR pg_relation_size(c.oid) / current_setting('block_size')::int > c.relpages * 1.1 + 8)
+     ORDER BY 1`,
+  )
+  for (const { name } of stale) await raw.query(`ANALYZE "${name.replace(/"/g, '""')}"`)
+  return stale.map((t) => t.name)
 }
 
 /** Tests hand the process a database of their own. */

@@ -7,5 +7,6 @@ runSearchEngineContract('embedded', async () => {
   const db = await prisma()
   await db.$executeRawUnsafe('DELETE FROM "SearchDocument"')
   await db.$executeRawUnsafe('DELETE FROM "SearchTermStat"')
+  await db.$executeRawUnsafe('DELETE FROM "SearchFacetStat"')
   return { engine: createEmbeddedEngine() }
 })

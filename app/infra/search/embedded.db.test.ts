@@ -3,7 +3,7 @@ import { prisma } from '~/infra/db/client.server'
 import { CONTRACT_DOCS, conceptsOf } from './contract'
 import {
   createEmbeddedEngine,
-  recountTermStats,
+  recountStats,
   removeSearchDocuments,
   removeSearchDocumentsBefore,
   retrievalConcepts,
@@ -31,6 +31,29 @@ async function kept() {
   return Object.fromEntries(rows.map((r) => [`${r.kind}:${r.term}`, Number(r.df)]))
 }
 
+/** The facet counts as the documents themselves give them, and as SearchFacetStat keeps them. */
+async function facetsCountedFromDocuments() {
+  const db = await prisma()
+  const rows = await db.$queryRawUnsafe<{ key: string; n: number }[]>(
+    `SELECT key, count(*)::int AS n FROM (
+       SELECT kind || ':kind:' || kind AS key FROM "SearchDocument"
+       UNION ALL SELECT kind || ':field:' || field FROM "SearchDocument" WHERE field IS NOT NULL
+       UNION ALL SELECT kind || ':industry:' || industry FROM "SearchDocument" WHERE industry IS NOT NULL
+       UNION ALL SELECT kind || ':trl:' || trl FROM "SearchDocument" WHERE trl IS NOT NULL
+       UNION ALL SELECT kind || ':stage:' || stage FROM "SearchDocument" WHERE stage IS NOT NULL
+       UNION ALL SELECT kind || ':priceBucket:' || "priceBucket" FROM "SearchDocument"
+       UNION ALL SELECT kind || ':province:' || province FROM "SearchDocument"
+       UNION ALL SELECT kind || ':modes:' || unnest(modes)::text FROM "SearchDocument") t GROUP BY key`,
+  )
+  return Object.fromEntries(rows.map((r) => [r.key, Number(r.n)]))
+}
+
+async function facetsKept() {
+  const db = await prisma()
+  const rows = await db.$queryRawUnsafe<{ kind: string; facet: string; value: string; n: number }[]>(`SELECT kind, facet, value, n FROM "SearchFacetStat" WHERE n <> 0`)
+  return Object.fromEntries(rows.map((r) => [`${r.kind}:${r.facet}:${r.value}`, Number(r.n)]))
+}
+
 const doc = (i: number, title: string, body = '', kind: SearchDoc['kind'] = 'achievement'): SearchDoc => ({
   ...CONTRACT_DOCS[0]!,
   kind,
@@ -45,9 +68,10 @@ beforeEach(async () => {
   const db = await prisma()
   await db.$executeRawUnsafe('DELETE FROM "SearchDocument"')
   await db.$executeRawUnsafe('DELETE FROM "SearchTermStat"')
+  await db.$executeRawUnsafe('DELETE FROM "SearchFacetStat"')
 })
 
-describe('document frequencies (SearchTermStat)', () => {
+describe('document frequencies (SearchTermStat) and facet counts (SearchFacetStat)', () => {
   it('follow every write, rewrite and removal exactly', async () => {
     const db = await prisma()
     await writeSearchDocuments(db, [doc(1, '压铸件气孔检测'), doc(2, '压铸模具寿命'), doc(3, '压铸工艺', '', 'demand')])
@@ -62,25 +86,31 @@ describe('document frequencies (SearchTermStat)', () => {
     await removeSearchDocuments(db, ['achievement_emb2', 'achievement_missing'])
     expect((await termFrequencies(db, ['压铸'], 'achievement')).get('压铸')).toBe(0)
     expect(await kept()).toEqual(await countedFromDocuments())
+    expect(await facetsKept()).toEqual(await facetsCountedFromDocuments())
+    expect(await facetsKept()).toMatchObject({ 'achievement:kind:achievement': 1, 'demand:kind:demand': 1 })
   })
 
   it('agree with the documents after a batch with repeats, and after removing the stale ones', async () => {
     const db = await prisma()
     await writeSearchDocuments(db, CONTRACT_DOCS)
-    await writeSearchDocuments(db, [...CONTRACT_DOCS.slice(0, 3), { ...CONTRACT_DOCS[0]!, title: '换一个标题' }])
+    await writeSearchDocuments(db, [...CONTRACT_DOCS.slice(0, 3), { ...CONTRACT_DOCS[0]!, title: '换一个标题', field: 'AEROSPACE', modes: ['EQUITY'] }])
     expect(await kept()).toEqual(await countedFromDocuments())
+    expect(await facetsKept()).toEqual(await facetsCountedFromDocuments())
 
     const [{ mark }] = await db.$queryRawUnsafe<{ mark: string }[]>(`SELECT (now() + interval '1 second')::timestamp(3)::text AS mark`)
     expect(await removeSearchDocumentsBefore(db, mark)).toBe(CONTRACT_DOCS.length)
     expect(await kept()).toEqual({})
+    expect(await facetsKept()).toEqual({})
   })
 
   it('are counted afresh by a recount (what a reindex does)', async () => {
     const db = await prisma()
     await writeSearchDocuments(db, CONTRACT_DOCS)
     await db.$executeRawUnsafe(`UPDATE "SearchTermStat" SET df = df + 7`)
-    await recountTermStats(db)
+    await db.$executeRawUnsafe(`UPDATE "SearchFacetStat" SET n = n - 1`)
+    await recountStats(db)
     expect(await kept()).toEqual(await countedFromDocuments())
+    expect(await facetsKept()).toEqual(await facetsCountedFromDocuments())
   })
 })
 
@@ -123,9 +153,13 @@ describe('long queries', () => {
   })
 })
 
-describe('facet counts (from each document\'s facetCode)', () => {
-  // The database packs the facet values into facetCode; the engine unpacks them. Every value
-  // the schema knows must come back as itself, counted as often as the documents carry it.
+// Counted two ways: with no words and no filter but the kind, from SearchFacetStat; otherwise
+// from each match's facetCode, which the database packs and the engine unpacks. Every value the
+// schema knows must come back as itself, counted as often as the documents carry it.
+describe.each([
+  { counted: 'from the counts kept (nothing typed, nothing filtered)', filters: {} },
+  { counted: "from each match's facetCode (a filter that leaves every document)", filters: { excludeIds: ['achievement_none'] } },
+])('facet counts, $counted', ({ filters: extra }) => {
   const pick = <T,>(values: readonly T[], i: number) => values[i % values.length]!
   const docs: SearchDoc[] = Array.from({ length: 60 }, (_, i) => ({
     ...doc(i, `零件${i}`, '', pick(['achievement', 'demand', 'scenario'] as const, i)),
@@ -153,7 +187,7 @@ describe('facet counts (from each document\'s facetCode)', () => {
   const request = (filters: SearchRequest['filters']): SearchRequest => ({
     concepts: [],
     mode: 'all',
-    filters,
+    filters: { ...extra, ...filters },
     facets: [...FACETS],
     kindCounts: true,
     sort: 'newest',
@@ -167,6 +201,8 @@ describe('facet counts (from each document\'s facetCode)', () => {
     expect(response.total).toBe(docs.length)
     expect(response.facets).toEqual(expected(docs))
     expect(response.kindCounts).toEqual(expected(docs).kind)
+    // In the same order either way (the page lists values of equal counts in that order).
+    expect(JSON.stringify(response.facets)).toBe(JSON.stringify((await createEmbeddedEngine().search(request({ excludeIds: ['achievement_none'] }))).facets))
     // The schema's every value appears at least once above: a value added to an enum without
     // a migration extending facetCode would be missing here.
     expect(Object.keys(response.facets.field!).sort()).toEqual(Object.values(TechField).sort())

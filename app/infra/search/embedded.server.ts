@@ -51,16 +51,34 @@ const CASTS = ['', '', '', '', '', '', '', '', '', '::text[]', '::tsvector', '::
 const ROWS_PER_STATEMENT = 200
 
 /**
- * The document frequencies in SearchTermStat change in the statement that changes the
- * documents: `changed` is a CTE yielding (kind, terms, n), n = +1 for a document's new terms
- * and -1 for its old ones. Rows are locked in (kind, term) order, so that two writers cannot
- * deadlock on them.
+ * The counts kept with the documents change in the statement that changes the documents:
+ * `changed` is a CTE yielding a document's kind, terms and facet columns with n = +1 for its new
+ * version and -1 for its old one. SearchTermStat holds the document frequencies of the terms;
+ * SearchFacetStat the documents of each kind per facet value, facet 'kind' being the kind's
+ * total. Rows are locked in key order, so that two writers cannot deadlock on them.
  */
-const applyTermDeltas = (changed: string) => `
-  INSERT INTO "SearchTermStat" (kind, term, df)
-  SELECT kind, term, sum(n)::int FROM (SELECT kind, unnest(tsvector_to_array(terms)) AS term, n FROM ${changed}) t
-  GROUP BY kind, term HAVING sum(n) <> 0 ORDER BY kind, term
-  ON CONFLICT (kind, term) DO UPDATE SET df = "SearchTermStat".df + EXCLUDED.df`
+const applyDeltas = (changed: string) => `
+  term_deltas AS (
+    INSERT INTO "SearchTermStat" (kind, term, df)
+    SELECT kind, term, sum(n)::int FROM (SELECT kind, unnest(tsvector_to_array(terms)) AS term, n FROM ${changed}) t
+    GROUP BY kind, term HAVING sum(n) <> 0 ORDER BY kind, term
+    ON CONFLICT (kind, term) DO UPDATE SET df = "SearchTermStat".df + EXCLUDED.df),
+  facet_deltas AS (
+    INSERT INTO "SearchFacetStat" (kind, facet, value, n)
+    SELECT kind, facet, value, sum(n)::int FROM (${facetValues(changed)}) t
+    GROUP BY kind, facet, value HAVING sum(n) <> 0 ORDER BY kind, facet, value
+    ON CONFLICT (kind, facet, value) DO UPDATE SET n = "SearchFacetStat".n + EXCLUDED.n)`
+
+/** The columns `applyDeltas` needs of a document. */
+const COUNTED = `kind, terms, field, industry, trl, stage, "priceBucket", modes, province`
+
+/** One row (kind, facet, value, n) per facet value of each row of `source`. */
+const facetValues = (source: string) => `
+  SELECT kind, f.facet, f.value, n FROM ${source},
+    LATERAL (VALUES ('kind', kind), ('field', field::text), ('industry', industry::text), ('trl', trl::text), ('stage', stage::text),
+      ('priceBucket', "priceBucket"), ('province', province::text)) f(facet, value)
+  WHERE f.value IS NOT NULL
+  UNION ALL SELECT kind, 'modes', unnest(modes)::text, n FROM ${source}`
 
 export async function writeSearchDocuments(db: Db, docs: SearchDoc[]) {
   // One statement cannot touch a row twice: the last version of a document wins.
@@ -88,7 +106,7 @@ export async function writeSearchDocuments(db: Db, docs: SearchDoc[]) {
     })
     // Every sub-statement sees the table as it was: `old` holds the versions being replaced.
     await db.$executeRawUnsafe(
-      `WITH old AS (SELECT kind, terms FROM "SearchDocument" WHERE id = ANY($1::text[])),
+      `WITH old AS (SELECT ${COUNTED} FROM "SearchDocument" WHERE id = ANY($1::text[])),
        written AS (
          INSERT INTO "SearchDocument" (${COLUMNS}) VALUES ${tuples.join(', ')}
          ON CONFLICT (id) DO UPDATE SET "orgId" = EXCLUDED."orgId", "orgName" = EXCLUDED."orgName", "regionCode" = EXCLUDED."regionCode",
@@ -96,9 +114,10 @@ export async function writeSearchDocuments(db: Db, docs: SearchDoc[]) {
            field = EXCLUDED.field, industry = EXCLUDED.industry, trl = EXCLUDED.trl, stage = EXCLUDED.stage, modes = EXCLUDED.modes,
            "priceFen" = EXCLUDED."priceFen", "priceBucket" = EXCLUDED."priceBucket", deadline = EXCLUDED.deadline,
            "publishedAt" = EXCLUDED."publishedAt", "updatedAt" = now()
-         RETURNING kind, terms),
-       changed AS (SELECT kind, terms, -1 AS n FROM old UNION ALL SELECT kind, terms, 1 FROM written)
-       ${applyTermDeltas('changed')}`,
+         RETURNING ${COUNTED}),
+       changed AS (SELECT *, -1 AS n FROM old UNION ALL SELECT *, 1 FROM written),
+       ${applyDeltas('changed')}
+       SELECT 1`,
       ...params,
     )
   }
@@ -107,7 +126,7 @@ export async function writeSearchDocuments(db: Db, docs: SearchDoc[]) {
 export async function removeSearchDocuments(db: Db, ids: string[]) {
   if (!ids.length) return
   await db.$executeRawUnsafe(
-    `WITH gone AS (DELETE FROM "SearchDocument" WHERE id = ANY($1::text[]) RETURNING kind, terms, -1 AS n) ${applyTermDeltas('gone')}`,
+    `WITH gone AS (DELETE FROM "SearchDocument" WHERE id = ANY($1::text[]) RETURNING ${COUNTED}, -1 AS n), ${applyDeltas('gone')} SELECT 1`,
     ids,
   )
 }
@@ -115,21 +134,26 @@ export async function removeSearchDocuments(db: Db, ids: string[]) {
 /** Removes the documents not rewritten since `mark` (a reindex's leftovers); returns how many. */
 export async function removeSearchDocumentsBefore(db: Db, mark: string): Promise<number> {
   const [{ n }] = await db.$queryRawUnsafe<{ n: number }[]>(
-    `WITH gone AS (DELETE FROM "SearchDocument" WHERE "updatedAt" < $1::timestamp RETURNING kind, terms, -1 AS n),
-     stats AS (${applyTermDeltas('gone')})
+    `WITH gone AS (DELETE FROM "SearchDocument" WHERE "updatedAt" < $1::timestamp RETURNING ${COUNTED}, -1 AS n),
+     ${applyDeltas('gone')}
      SELECT count(*)::int AS n FROM gone`,
     mark,
   )
   return Number(n)
 }
 
-/** Counts the document frequencies afresh from the documents (a reindex repairs any drift). */
-export async function recountTermStats(db: PrismaClient) {
+/** Counts the document frequencies and facet values afresh from the documents (a reindex repairs any drift). */
+export async function recountStats(db: PrismaClient) {
   await db.$transaction([
     db.$executeRawUnsafe(`DELETE FROM "SearchTermStat"`),
     db.$executeRawUnsafe(
       `INSERT INTO "SearchTermStat" (kind, term, df)
        SELECT kind, term, count(*)::int FROM (SELECT kind, unnest(tsvector_to_array(terms)) AS term FROM "SearchDocument") t GROUP BY kind, term`,
+    ),
+    db.$executeRawUnsafe(`DELETE FROM "SearchFacetStat"`),
+    db.$executeRawUnsafe(
+      `INSERT INTO "SearchFacetStat" (kind, facet, value, n)
+       SELECT kind, facet, value, sum(n)::int FROM (${facetValues(`(SELECT *, 1 AS n FROM "SearchDocument") d`)}) t GROUP BY kind, facet, value`,
     ),
   ])
 }
@@ -205,6 +229,39 @@ function countFacets(codes: number[], names: FacetName[], kind: string | undefin
     facets[name] = counts
   }
   const kindCounts = Object.fromEntries(FACET_DIGITS[0].values.map((k, i) => [k, kinds[i + 1]!] as const).filter(([, n]) => n > 0))
+  return { facets, kinds: kindCounts, matched }
+}
+
+interface FacetStat {
+  kind: string
+  facet: string
+  value: string
+  n: number
+}
+
+/**
+ * What countFacets gives for every document, from the counts kept in SearchFacetStat: the
+ * facets (of `kind` when it is given) and the tabs. Values are listed in the same order.
+ */
+function facetsFromStats(stats: FacetStat[], names: FacetName[], kind: string | undefined) {
+  const kinds: Record<string, number> = {}
+  const counts = new Map<string, Map<string, number>>()
+  for (const { kind: of, facet, value, n } of stats) {
+    if (facet === 'kind') kinds[of] = n
+    if (kind && of !== kind) continue
+    const values = counts.get(facet) ?? new Map<string, number>()
+    values.set(value, (values.get(value) ?? 0) + n)
+    counts.set(facet, values)
+  }
+  const facets: SearchResponse['facets'] = {}
+  for (const name of names) {
+    const part = FACET_DIGITS.find((p) => p.facet === name)!
+    const values = counts.get(name) ?? new Map<string, number>()
+    const order: readonly string[] = 'values' in part ? part.values : 'bits' in part ? part.bits : [...values.keys()].sort()
+    facets[name] = Object.fromEntries(order.filter((v) => values.has(v)).map((v) => [v, values.get(v)!]))
+  }
+  const matched = [...(counts.get('kind')?.values() ?? [])].reduce((sum, n) => sum + n, 0)
+  const kindCounts = Object.fromEntries(FACET_DIGITS[0].values.filter((k) => kinds[k]).map((k) => [k, kinds[k]!]))
   return { facets, kinds: kindCounts, matched }
 }
 
@@ -316,6 +373,9 @@ async function searchEmbedded(request: SearchRequest): Promise<SearchResponse> {
   if (f.province) where.push(`d.province = ${p(f.province)}`)
   if (f.priceBucket) where.push(`d."priceBucket" = ${p(f.priceBucket)}`)
   if (f.excludeIds?.length) where.push(`NOT (d.id = ANY(${p(f.excludeIds, '::text[]')}))`)
+  // Nothing typed and no filter but the kind (the search page before anything is typed): the
+  // counts kept with the documents answer for the tabs and facets.
+  const everything = !query && where.length === 0
   // The tabs count the matches of every kind: then the kind filter applies after them.
   const kindFilter = f.kind ? `kind = ${p(f.kind)}` : null
   if (kindFilter && !request.kindCounts) where.push(`d.${kindFilter}`)
@@ -333,6 +393,11 @@ async function searchEmbedded(request: SearchRequest): Promise<SearchResponse> {
   // Facets and tabs are counted here from each match's facetCode: grouping by each facet in SQL
   // took longer than reading the whole match (PGlite, 传感器 over 100,000 listings: 49 → 36 ms).
   const countInNode = request.facets.length > 0 || !!request.kindCounts
+  const counted = !countInNode
+    ? '(SELECT count(*)::int FROM m) AS total'
+    : everything
+      ? `(SELECT coalesce(json_agg(s), '[]') FROM (SELECT kind, facet, value, n FROM "SearchFacetStat" WHERE n > 0) s) AS stats`
+      : `(SELECT string_agg("facetCode"::text, ',') FROM found) AS codes`
   const pageSql =
     request.limit > 0
       ? `(SELECT coalesce(json_agg(row_to_json(x) ORDER BY x.ord), '[]') FROM (
@@ -348,7 +413,7 @@ async function searchEmbedded(request: SearchRequest): Promise<SearchResponse> {
        SELECT d.id, d.kind, d."facetCode", d."priceFen", d."publishedAt", ${score}::float8 AS score
        FROM "SearchDocument" d ${whereSql}),
      m AS NOT MATERIALIZED (SELECT * FROM found ${kindFilter && request.kindCounts ? `WHERE ${kindFilter}` : ''})
-     SELECT ${countInNode ? `(SELECT string_agg("facetCode"::text, ',') FROM found) AS codes` : '(SELECT count(*)::int FROM m) AS total'}, ${pageSql}`,
+     SELECT ${counted}, ${pageSql}`,
     ...params,
   )
   // The planner prices a text match like a comparison, so for a common word or a query of
@@ -359,7 +424,9 @@ async function searchEmbedded(request: SearchRequest): Promise<SearchResponse> {
     : await statement
   const row = result!
   const codes = typeof row.codes === 'string' && row.codes ? row.codes.split(',').map(Number) : []
-  const { facets, kinds, matched } = countFacets(codes, request.facets, f.kind)
+  const { facets, kinds, matched } = everything
+    ? facetsFromStats((parseJson(row.stats) ?? []) as FacetStat[], request.facets, f.kind)
+    : countFacets(codes, request.facets, f.kind)
   const page = (parseJson(row.page) ?? []) as (Row & { ord: number })[]
   const total = countInNode ? matched : Number(row.total)
   const response: SearchResponse = { hits: page.map((r) => ({ doc: rowToDoc(r), score: Number(r.score) })), total, facets }
