@@ -207,10 +207,10 @@ for (const name of ENGINES) {
   report(name, 'filtered + faceted query', `p50 ${faceted.p50.toFixed(1)} ms, p99 ${faceted.p99.toFixed(1)} ms`)
   // The search page before anything is typed: every listing (or a tab), with all facets,
   // newest first or by price; then the same with one facet clicked.
-  const BROWSE = [{}, { kind: 'achievement' }, { sort: 'price_asc' }, { kind: 'demand', sort: 'price_desc' }]
+  const BROWSE: Record<string, string>[] = [{}, { kind: 'achievement' }, { sort: 'price_asc' }, { kind: 'demand', sort: 'price_desc' }]
   const browse = await timed(100, (i) => search('', BROWSE[i % BROWSE.length]))
   report(name, 'browsing, no words', `p50 ${browse.p50.toFixed(1)} ms, p99 ${browse.p99.toFixed(1)} ms`)
-  const CLICKED = [{ field: 'NEW_ENERGY' }, { kind: 'achievement', province: '50' }, { mode: 'LICENSE' }, { kind: 'demand', price: '100k-500k' }]
+  const CLICKED: Record<string, string>[] = [{ field: 'NEW_ENERGY' }, { kind: 'achievement', province: '50' }, { mode: 'LICENSE' }, { kind: 'demand', price: '100k-500k' }]
   const clicked = await timed(100, (i) => search('', CLICKED[i % CLICKED.length]))
   report(name, 'browsing, one facet value, no words', `p50 ${clicked.p50.toFixed(1)} ms, p99 ${clicked.p99.toFixed(1)} ms`)
   forgetCorpusStats()

@@ -54,6 +54,17 @@ async function facetsKept() {
   return Object.fromEntries(rows.map((r) => [`${r.kind}:${r.facet}:${r.value}`, Number(r.n)]))
 }
 
+/** Rows of SearchDocumentFacets that are not an exact copy of their document's, and the reverse. */
+async function narrowCopiesAmiss() {
+  const db = await prisma()
+  const columns = `id, kind, field, industry, trl, stage, modes, province, "priceBucket", "priceFen", "publishedAt", "facetCode"`
+  const [{ n }] = await db.$queryRawUnsafe<{ n: number }[]>(
+    `SELECT count(*)::int AS n FROM ((SELECT ${columns} FROM "SearchDocument" EXCEPT ALL SELECT ${columns} FROM "SearchDocumentFacets")
+       UNION ALL (SELECT ${columns} FROM "SearchDocumentFacets" EXCEPT ALL SELECT ${columns} FROM "SearchDocument")) t`,
+  )
+  return Number(n)
+}
+
 const doc = (i: number, title: string, body = '', kind: SearchDoc['kind'] = 'achievement'): SearchDoc => ({
   ...CONTRACT_DOCS[0]!,
   kind,
@@ -71,7 +82,7 @@ beforeEach(async () => {
   await db.$executeRawUnsafe('DELETE FROM "SearchFacetStat"')
 })
 
-describe('document frequencies (SearchTermStat) and facet counts (SearchFacetStat)', () => {
+describe('document frequencies (SearchTermStat), facet counts (SearchFacetStat) and narrow copies (SearchDocumentFacets)', () => {
   it('follow every write, rewrite and removal exactly', async () => {
     const db = await prisma()
     await writeSearchDocuments(db, [doc(1, '压铸件气孔检测'), doc(2, '压铸模具寿命'), doc(3, '压铸工艺', '', 'demand')])
@@ -88,6 +99,7 @@ describe('document frequencies (SearchTermStat) and facet counts (SearchFacetSta
     expect(await kept()).toEqual(await countedFromDocuments())
     expect(await facetsKept()).toEqual(await facetsCountedFromDocuments())
     expect(await facetsKept()).toMatchObject({ 'achievement:kind:achievement': 1, 'demand:kind:demand': 1 })
+    expect(await narrowCopiesAmiss()).toBe(0)
   })
 
   it('agree with the documents after a batch with repeats, and after removing the stale ones', async () => {
@@ -96,11 +108,13 @@ describe('document frequencies (SearchTermStat) and facet counts (SearchFacetSta
     await writeSearchDocuments(db, [...CONTRACT_DOCS.slice(0, 3), { ...CONTRACT_DOCS[0]!, title: '换一个标题', field: 'AEROSPACE', modes: ['EQUITY'] }])
     expect(await kept()).toEqual(await countedFromDocuments())
     expect(await facetsKept()).toEqual(await facetsCountedFromDocuments())
+    expect(await narrowCopiesAmiss()).toBe(0)
 
     const [{ mark }] = await db.$queryRawUnsafe<{ mark: string }[]>(`SELECT (now() + interval '1 second')::timestamp(3)::text AS mark`)
     expect(await removeSearchDocumentsBefore(db, mark)).toBe(CONTRACT_DOCS.length)
     expect(await kept()).toEqual({})
     expect(await facetsKept()).toEqual({})
+    expect(await db.$queryRawUnsafe(`SELECT id FROM "SearchDocumentFacets"`)).toEqual([])
   })
 
   it('are counted afresh by a recount (what a reindex does)', async () => {
