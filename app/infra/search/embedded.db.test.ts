@@ -31,27 +31,37 @@ async function kept() {
   return Object.fromEntries(rows.map((r) => [`${r.kind}:${r.term}`, Number(r.df)]))
 }
 
-/** The facet counts as the documents themselves give them, and as SearchFacetStat keeps them. */
+/**
+ * The facet counts as the documents themselves give them, counted here from each document's
+ * values: `given:kind:facet:value` → documents, given '' (all documents) or 'facet=value'.
+ */
 async function facetsCountedFromDocuments() {
   const db = await prisma()
-  const rows = await db.$queryRawUnsafe<{ key: string; n: number }[]>(
-    `SELECT key, count(*)::int AS n FROM (
-       SELECT kind || ':kind:' || kind AS key FROM "SearchDocument"
-       UNION ALL SELECT kind || ':field:' || field FROM "SearchDocument" WHERE field IS NOT NULL
-       UNION ALL SELECT kind || ':industry:' || industry FROM "SearchDocument" WHERE industry IS NOT NULL
-       UNION ALL SELECT kind || ':trl:' || trl FROM "SearchDocument" WHERE trl IS NOT NULL
-       UNION ALL SELECT kind || ':stage:' || stage FROM "SearchDocument" WHERE stage IS NOT NULL
-       UNION ALL SELECT kind || ':priceBucket:' || "priceBucket" FROM "SearchDocument"
-       UNION ALL SELECT kind || ':province:' || province FROM "SearchDocument"
-       UNION ALL SELECT kind || ':modes:' || unnest(modes)::text FROM "SearchDocument") t GROUP BY key`,
+  const docs = await db.$queryRawUnsafe<Record<string, string | number | string[] | null>[]>(
+    `SELECT kind, field::text, industry::text, trl, stage::text, "priceBucket", province::text, modes::text[] AS modes FROM "SearchDocument"`,
   )
-  return Object.fromEntries(rows.map((r) => [r.key, Number(r.n)]))
+  const counts: Record<string, number> = {}
+  for (const d of docs) {
+    const values = (['field', 'industry', 'trl', 'stage', 'priceBucket', 'province'] as const)
+      .filter((facet) => d[facet] !== null)
+      .map((facet) => `${facet}=${d[facet]}`)
+    values.push(...(typeof d.modes === 'string' ? d.modes.replace(/[{}]/g, '').split(',').filter(Boolean) : (d.modes as string[])).map((m) => `modes=${m}`))
+    for (const given of ['', ...values]) {
+      for (const value of [`kind=${d.kind}`, ...values]) {
+        const key = `${given}:${d.kind}:${value.replace('=', ':')}`
+        counts[key] = (counts[key] ?? 0) + 1
+      }
+    }
+  }
+  return counts
 }
 
 async function facetsKept() {
   const db = await prisma()
-  const rows = await db.$queryRawUnsafe<{ kind: string; facet: string; value: string; n: number }[]>(`SELECT kind, facet, value, n FROM "SearchFacetStat" WHERE n <> 0`)
-  return Object.fromEntries(rows.map((r) => [`${r.kind}:${r.facet}:${r.value}`, Number(r.n)]))
+  const rows = await db.$queryRawUnsafe<{ given: string; kind: string; facet: string; value: string; n: number }[]>(
+    `SELECT given, kind, facet, value, n FROM "SearchFacetStat" WHERE n <> 0`,
+  )
+  return Object.fromEntries(rows.map((r) => [`${r.given}:${r.kind}:${r.facet}:${r.value}`, Number(r.n)]))
 }
 
 /** Rows of SearchDocumentFacets that are not an exact copy of their document's, and the reverse. */
@@ -98,7 +108,7 @@ describe('document frequencies (SearchTermStat), facet counts (SearchFacetStat) 
     expect((await termFrequencies(db, ['压铸'], 'achievement')).get('压铸')).toBe(0)
     expect(await kept()).toEqual(await countedFromDocuments())
     expect(await facetsKept()).toEqual(await facetsCountedFromDocuments())
-    expect(await facetsKept()).toMatchObject({ 'achievement:kind:achievement': 1, 'demand:kind:demand': 1 })
+    expect(await facetsKept()).toMatchObject({ ':achievement:kind:achievement': 1, ':demand:kind:demand': 1 })
     expect(await narrowCopiesAmiss()).toBe(0)
   })
 
@@ -242,5 +252,29 @@ describe.each([
     expect(response.facets.field).toEqual({ AEROSPACE: 1 })
     expect(response.facets.modes).toEqual({ EQUITY: 1 })
     expect(response.facets.province).toEqual({ '31': 1 })
+  })
+
+  it('count the matches of one facet value clicked, with the tabs and the page', async () => {
+    await writeSearchDocuments(await prisma(), docs)
+    const clicked: [SearchRequest['filters'], (d: SearchDoc) => boolean][] = [
+      [{ field: 'AEROSPACE' }, (d) => d.field === 'AEROSPACE'],
+      [{ industry: 'AUTOMOTIVE', kind: 'demand' }, (d) => d.industry === 'AUTOMOTIVE'],
+      [{ trlMin: 4, trlMax: 4 }, (d) => d.trl === 4],
+      [{ stage: 'PILOT' }, (d) => d.stage === 'PILOT'],
+      [{ mode: 'EQUITY', kind: 'scenario' }, (d) => d.modes.includes('EQUITY')],
+      [{ province: '05' }, (d) => d.province === '05'],
+      [{ priceBucket: 'gte5m' }, (d) => d.priceBucket === 'gte5m'],
+      [{ province: '31' }, () => false],
+    ]
+    for (const [filters, has] of clicked) {
+      const matching = docs.filter(has)
+      const ofKind = matching.filter((d) => !filters.kind || d.kind === filters.kind)
+      const response = await createEmbeddedEngine().search({ ...request(filters), limit: 5 })
+      expect(response.total, JSON.stringify(filters)).toBe(ofKind.length)
+      expect(response.facets).toEqual(expected(ofKind))
+      expect(response.kindCounts).toEqual(expected(matching).kind)
+      const newest = [...ofKind].sort((a, b) => b.publishedAt.localeCompare(a.publishedAt) || a.id.localeCompare(b.id)).slice(0, 5)
+      expect(response.hits.map((h) => h.doc.id)).toEqual(newest.map((d) => d.id))
+    }
   })
 })

@@ -54,8 +54,9 @@ const ROWS_PER_STATEMENT = 200
  * The counts kept with the documents change in the statement that changes the documents:
  * `changed` is a CTE yielding a document's kind, terms and facet columns with n = +1 for its new
  * version and -1 for its old one. SearchTermStat holds the document frequencies of the terms;
- * SearchFacetStat the documents of each kind per facet value, facet 'kind' being the kind's
- * total. Rows are locked in key order, so that two writers cannot deadlock on them.
+ * SearchFacetStat the documents of each kind per facet value, of all of them and of those with
+ * one other facet value (see facetValues). Rows are locked in key order, so that two writers
+ * cannot deadlock on them.
  */
 const applyDeltas = (changed: string) => `
   term_deltas AS (
@@ -64,23 +65,38 @@ const applyDeltas = (changed: string) => `
     GROUP BY kind, term HAVING sum(n) <> 0 ORDER BY kind, term
     ON CONFLICT (kind, term) DO UPDATE SET df = "SearchTermStat".df + EXCLUDED.df),
   facet_deltas AS (
-    INSERT INTO "SearchFacetStat" (kind, facet, value, n)
-    SELECT kind, facet, value, sum(n)::int FROM (${facetValues(changed)}) t
-    GROUP BY kind, facet, value HAVING sum(n) <> 0 ORDER BY kind, facet, value
-    ON CONFLICT (kind, facet, value) DO UPDATE SET n = "SearchFacetStat".n + EXCLUDED.n)`
+    INSERT INTO "SearchFacetStat" (given, kind, facet, value, n)
+    SELECT given, kind, facet, value, sum(n)::int FROM (${facetValues(changed)}) t
+    GROUP BY given, kind, facet, value HAVING sum(n) <> 0 ORDER BY given, kind, facet, value
+    ON CONFLICT (given, kind, facet, value) DO UPDATE SET n = "SearchFacetStat".n + EXCLUDED.n)`
 
 /** The columns `applyDeltas` needs of a document. */
 const COUNTED = `kind, terms, field, industry, trl, stage, "priceBucket", modes, province`
 /** A document's narrow copy in SearchDocumentFacets (see the migration search_browse). */
 const FACET_COLUMNS = `id, kind, field, industry, trl, stage, modes, province, "priceBucket", "priceFen", "publishedAt", "facetCode"`
 
-/** One row (kind, facet, value, n) per facet value of each row of `source`. */
+/**
+ * The rows (given, kind, facet, value, n) that count each row of `source`: one per facet value it
+ * has (facet 'kind': its kind, which counts the documents), given '' (counted among all documents)
+ * and given each other value it has but its kind, 'facet=value' (among the documents with that
+ * value: what the page shows once that value is clicked). About a hundred rows per document.
+ */
 const facetValues = (source: string) => `
-  SELECT kind, f.facet, f.value, n FROM ${source},
-    LATERAL (VALUES ('kind', kind), ('field', field::text), ('industry', industry::text), ('trl', trl::text), ('stage', stage::text),
-      ('priceBucket', "priceBucket"), ('province', province::text)) f(facet, value)
-  WHERE f.value IS NOT NULL
-  UNION ALL SELECT kind, 'modes', unnest(modes)::text, n FROM ${source}`
+  SELECT s.kind, g.given, split_part(v.fv, '=', 1) AS facet, substr(v.fv, strpos(v.fv, '=') + 1) AS value, s.n
+  FROM (SELECT kind, n, array_remove(ARRAY['field=' || field, 'industry=' || industry, 'trl=' || trl, 'stage=' || stage,
+          'priceBucket=' || "priceBucket", 'province=' || province], NULL) || ARRAY(SELECT 'modes=' || m FROM unnest(modes) m) AS fv
+        FROM ${source}) s,
+    unnest(array_prepend('kind=' || s.kind, s.fv)) v(fv),
+    unnest(array_prepend('', s.fv)) g(given)`
+
+/** The `given` of SearchFacetStat that holds the counts for these filters, if one does. */
+export function statsGiven(f: SearchRequest['filters']): string | null {
+  if (f.excludeIds?.length || f.trlMin !== f.trlMax) return null
+  const chosen = Object.entries({ field: f.field, industry: f.industry, trl: f.trlMin, stage: f.stage, priceBucket: f.priceBucket, province: f.province, modes: f.mode })
+    .filter(([, value]) => value !== undefined)
+    .map(([facet, value]) => `${facet}=${value}`)
+  return chosen.length > 1 ? null : (chosen[0] ?? '')
+}
 
 export async function writeSearchDocuments(db: Db, docs: SearchDoc[]) {
   // One statement cannot touch a row twice: the last version of a document wins.
@@ -159,8 +175,9 @@ export async function recountStats(db: PrismaClient) {
     ),
     db.$executeRawUnsafe(`DELETE FROM "SearchFacetStat"`),
     db.$executeRawUnsafe(
-      `INSERT INTO "SearchFacetStat" (kind, facet, value, n)
-       SELECT kind, facet, value, sum(n)::int FROM (${facetValues(`(SELECT *, 1 AS n FROM "SearchDocument") d`)}) t GROUP BY kind, facet, value`,
+      `INSERT INTO "SearchFacetStat" (given, kind, facet, value, n)
+       SELECT given, kind, facet, value, sum(n)::int FROM (${facetValues(`(SELECT *, 1 AS n FROM "SearchDocumentFacets") d`)}) t
+       GROUP BY given, kind, facet, value`,
     ),
   ])
 }
@@ -380,13 +397,14 @@ async function searchEmbedded(request: SearchRequest): Promise<SearchResponse> {
   if (f.province) where.push(`d.province = ${p(f.province)}`)
   if (f.priceBucket) where.push(`d."priceBucket" = ${p(f.priceBucket)}`)
   if (f.excludeIds?.length) where.push(`NOT (d.id = ANY(${p(f.excludeIds, '::text[]')}))`)
-  // Nothing typed and no filter but the kind (the search page before anything is typed): the
-  // counts kept with the documents answer for the tabs, the facets and the total.
-  const everything = !query && where.length === 0
-  // Nothing typed but a filter (a facet value clicked): the matches are read from the documents'
-  // narrow copies, 9 MB for 100,000 listings where the documents take 160 MB (PGlite, a province
-  // clicked: 68 → 17 ms); only the page is read from the documents.
-  const source = query || everything ? '"SearchDocument"' : '"SearchDocumentFacets"'
+  // Nothing typed, and no filter but the kind and at most one facet value (the search page before
+  // anything is typed, or once a facet value is clicked): the counts kept in SearchFacetStat are
+  // the tabs, the facets and the total; only the page is read.
+  const given = query ? null : statsGiven(f)
+  // Nothing typed but a filter: the matches are read from the documents' narrow copies, 15 MB
+  // for 100,000 listings where the documents take 160 MB (PGlite, a province clicked: 68 → 17 ms
+  // for the scan); the page's documents are read in full.
+  const source = query || given === '' ? '"SearchDocument"' : '"SearchDocumentFacets"'
   // The tabs count the matches of every kind: then the kind filter applies after them.
   const kindFilter = f.kind ? `kind = ${p(f.kind)}` : null
   if (kindFilter && !request.kindCounts) where.push(`d.${kindFilter}`)
@@ -404,8 +422,8 @@ async function searchEmbedded(request: SearchRequest): Promise<SearchResponse> {
   // Facets and tabs are counted here from each match's facetCode: grouping by each facet in SQL
   // took longer than reading the whole match (PGlite, 传感器 over 100,000 listings: 49 → 36 ms).
   const countInNode = request.facets.length > 0 || !!request.kindCounts
-  const counted = everything
-    ? `(SELECT coalesce(json_agg(s), '[]') FROM (SELECT kind, facet, value, n FROM "SearchFacetStat" WHERE n > 0) s) AS stats`
+  const counted = given !== null
+    ? `(SELECT coalesce(json_agg(s), '[]') FROM (SELECT kind, facet, value, n FROM "SearchFacetStat" WHERE given = ${p(given)} AND n > 0) s) AS stats`
     : countInNode
       ? `(SELECT string_agg("facetCode"::text, ',') FROM found) AS codes`
       : '(SELECT count(*)::int FROM m) AS total'
@@ -420,7 +438,7 @@ async function searchEmbedded(request: SearchRequest): Promise<SearchResponse> {
            JOIN "SearchDocument" d ON d.id = p.id) x) AS page`
       : `'[]'::json AS page`
   const statement = db.$queryRawUnsafe<Record<string, unknown>[]>(
-    `WITH found AS ${everything ? 'NOT MATERIALIZED' : 'MATERIALIZED'} (
+    `WITH found AS ${given !== null ? 'NOT MATERIALIZED' : 'MATERIALIZED'} (
        SELECT d.id, d.kind, d."facetCode", d."priceFen", d."publishedAt", ${score}::float8 AS score
        FROM ${source} d ${whereSql}),
      m AS NOT MATERIALIZED (SELECT * FROM found ${kindFilter && request.kindCounts ? `WHERE ${kindFilter}` : ''})
@@ -438,11 +456,11 @@ async function searchEmbedded(request: SearchRequest): Promise<SearchResponse> {
   const [result] = (await db.$transaction([settings, statement]))[1]
   const row = result!
   const codes = typeof row.codes === 'string' && row.codes ? row.codes.split(',').map(Number) : []
-  const { facets, kinds, matched } = everything
+  const { facets, kinds, matched } = given !== null
     ? facetsFromStats((parseJson(row.stats) ?? []) as FacetStat[], request.facets, f.kind)
     : countFacets(codes, request.facets, f.kind)
   const page = (parseJson(row.page) ?? []) as (Row & { ord: number })[]
-  const total = everything || countInNode ? matched : Number(row.total)
+  const total = given !== null || countInNode ? matched : Number(row.total)
   const response: SearchResponse = { hits: page.map((r) => ({ doc: rowToDoc(r), score: Number(r.score) })), total, facets }
   if (request.kindCounts) response.kindCounts = kinds
   return response
