@@ -127,6 +127,21 @@ describe('document frequencies (SearchTermStat), facet counts (SearchFacetStat) 
     expect(await db.$queryRawUnsafe(`SELECT id FROM "SearchDocumentFacets"`)).toEqual([])
   })
 
+  it('are written in the transaction of the caller, and rolled back with it', async () => {
+    const db = await prisma()
+    await expect(
+      db.$transaction(async (tx) => {
+        await writeSearchDocuments(tx, [doc(1, '压铸件气孔检测')])
+        await removeSearchDocuments(tx, ['achievement_emb1'])
+        await writeSearchDocuments(tx, [doc(2, '压铸模具寿命')])
+        throw new Error('the listing could not be saved')
+      }),
+    ).rejects.toThrow('the listing could not be saved')
+    expect(await db.$queryRawUnsafe(`SELECT id FROM "SearchDocument"`)).toEqual([])
+    expect(await kept()).toEqual({})
+    expect(await facetsKept()).toEqual({})
+  })
+
   it('are counted afresh by a recount (what a reindex does)', async () => {
     const db = await prisma()
     await writeSearchDocuments(db, CONTRACT_DOCS)
@@ -277,4 +292,40 @@ describe.each([
       expect(response.hits.map((h) => h.doc.id)).toEqual(newest.map((d) => d.id))
     }
   })
+})
+
+// Two transactions that write search documents at once, on a server with many connections.
+describe.runIf(process.env.KZ_TEST_DB === 'postgres')('writers of search documents at the same time', () => {
+  it('take turns instead of deadlocking on the counts they share', async () => {
+    const db = await prisma()
+    const achievement = (i: number, field: SearchDoc['field'], industry: SearchDoc['industry']): SearchDoc => ({
+      ...doc(i, `并发写入${i}`),
+      field,
+      industry,
+    })
+    let firstWritten!: () => void
+    const first = new Promise<void>((resolve) => (firstWritten = resolve))
+    const waiting = async () => {
+      // Until the second transaction waits for a lock the first one holds.
+      for (let i = 0; i < 100; i++) {
+        const [{ n }] = await db.$queryRawUnsafe<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        )
+        if (Number(n) > 0) return
+        await new Promise((r) => setTimeout(r, 20))
+      }
+    }
+    // The first locks its counts, then, while the second waits for one of them, writes a
+    // document with a value the second has already counted: without turns, a deadlock.
+    const a = db.$transaction(async (tx) => {
+      await writeSearchDocuments(tx, [achievement(1, 'NEW_ENERGY', 'AUTOMOTIVE')])
+      firstWritten()
+      await waiting()
+      await writeSearchDocuments(tx, [achievement(3, 'AEROSPACE', 'AUTOMOTIVE')])
+    })
+    const b = first.then(() => db.$transaction((tx) => writeSearchDocuments(tx, [achievement(2, 'AEROSPACE', 'BIO_MEDICINE')])))
+    const results = await Promise.allSettled([a, b])
+    expect(results.map((r) => (r.status === 'rejected' ? String(r.reason).split('\n')[0] : 'ok'))).toEqual(['ok', 'ok'])
+    expect(await facetsKept()).toEqual(await facetsCountedFromDocuments())
+  }, 30_000)
 })

@@ -98,6 +98,27 @@ export function statsGiven(f: SearchRequest['filters']): string | null {
   return chosen.length > 1 ? null : (chosen[0] ?? '')
 }
 
+/** The advisory lock that writers of search documents take in turn (see inTurn). */
+const WRITERS_LOCK = 72190002
+
+/**
+ * Runs a statement that writes search documents, or recounts their statistics, holding the
+ * writers' lock until its transaction ends (its own when `db` is not a transaction). Each
+ * statement locks the counts it changes in key order, but a transaction that writes twice
+ * (several documents, then their removals) takes them in two rounds: against a writer that
+ * took some of the same counts in between, both waited for each other until PostgreSQL broke
+ * the deadlock by failing one. Every write touches its kind's total anyway, so writers already
+ * waited for each other's commits; now they wait at the start.
+ */
+async function inTurn<T>(db: Db, statement: Prisma.PrismaPromise<T>): Promise<T> {
+  const lock = db.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${WRITERS_LOCK})`)
+  // A transaction's client has a $transaction too, but it opens another transaction on another
+  // connection: only the client itself (which has $connect) needs one of its own.
+  if ('$connect' in db) return (await (db as PrismaClient).$transaction([lock, statement]))[1]
+  await lock
+  return statement
+}
+
 export async function writeSearchDocuments(db: Db, docs: SearchDoc[]) {
   // One statement cannot touch a row twice: the last version of a document wins.
   docs = [...new Map(docs.map((d) => [d.id, d])).values()]
@@ -123,7 +144,9 @@ export async function writeSearchDocuments(db: Db, docs: SearchDoc[]) {
       return `(${placeholders.join(', ')}, now())`
     })
     // Every sub-statement sees the table as it was: `old` holds the versions being replaced.
-    await db.$executeRawUnsafe(
+    await inTurn(
+      db,
+      db.$executeRawUnsafe(
       `WITH old AS (SELECT ${COUNTED} FROM "SearchDocument" WHERE id = ANY($1::text[])),
        written AS (
          INSERT INTO "SearchDocument" (${COLUMNS}) VALUES ${tuples.join(', ')}
@@ -141,26 +164,33 @@ export async function writeSearchDocuments(db: Db, docs: SearchDoc[]) {
        changed AS (SELECT ${COUNTED}, -1 AS n FROM old UNION ALL SELECT ${COUNTED}, 1 FROM written),
        ${applyDeltas('changed')}
        SELECT 1`,
-      ...params,
+        ...params,
+      ),
     )
   }
 }
 
 export async function removeSearchDocuments(db: Db, ids: string[]) {
   if (!ids.length) return
-  await db.$executeRawUnsafe(
-    `WITH gone AS (DELETE FROM "SearchDocument" WHERE id = ANY($1::text[]) RETURNING ${COUNTED}, -1 AS n), ${applyDeltas('gone')} SELECT 1`,
-    ids,
+  await inTurn(
+    db,
+    db.$executeRawUnsafe(
+      `WITH gone AS (DELETE FROM "SearchDocument" WHERE id = ANY($1::text[]) RETURNING ${COUNTED}, -1 AS n), ${applyDeltas('gone')} SELECT 1`,
+      ids,
+    ),
   )
 }
 
 /** Removes the documents not rewritten since `mark` (a reindex's leftovers); returns how many. */
 export async function removeSearchDocumentsBefore(db: Db, mark: string): Promise<number> {
-  const [{ n }] = await db.$queryRawUnsafe<{ n: number }[]>(
-    `WITH gone AS (DELETE FROM "SearchDocument" WHERE "updatedAt" < $1::timestamp RETURNING ${COUNTED}, -1 AS n),
-     ${applyDeltas('gone')}
-     SELECT count(*)::int AS n FROM gone`,
-    mark,
+  const [{ n }] = await inTurn(
+    db,
+    db.$queryRawUnsafe<{ n: number }[]>(
+      `WITH gone AS (DELETE FROM "SearchDocument" WHERE "updatedAt" < $1::timestamp RETURNING ${COUNTED}, -1 AS n),
+       ${applyDeltas('gone')}
+       SELECT count(*)::int AS n FROM gone`,
+      mark,
+    ),
   )
   return Number(n)
 }
@@ -168,6 +198,7 @@ export async function removeSearchDocumentsBefore(db: Db, mark: string): Promise
 /** Counts the document frequencies and facet values afresh from the documents (a reindex repairs any drift). */
 export async function recountStats(db: PrismaClient) {
   await db.$transaction([
+    db.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${WRITERS_LOCK})`),
     db.$executeRawUnsafe(`DELETE FROM "SearchTermStat"`),
     db.$executeRawUnsafe(
       `INSERT INTO "SearchTermStat" (kind, term, df)
