@@ -29,6 +29,7 @@ export const searchEn: Record<keyof typeof searchZhCN, string> = {
   'search.kind.demand': 'Demands',
   'search.kind.scenario': 'Scenarios',
   'search.filters': 'Filters',
+  'search.filtersChosen': '· {count} chosen',
   'search.clearFilters': 'Clear filters',
   'search.facet.field': 'Technical field',
   'search.facet.industry': 'Industry',

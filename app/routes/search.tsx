@@ -183,38 +183,53 @@ export default function Search() {
       </nav>
 
       <div className="grid gap-6 lg:grid-cols-[16rem_1fr]">
-        <aside aria-label={t('search.filters')} className="space-y-4 text-sm">
-          {activeFilters.length ? (
-            <Link to={link(Object.fromEntries(activeFilters.map((f) => [FACET_PARAM[f], null])))} className="text-sky-700 underline">
-              {t('search.clearFilters')}
-            </Link>
-          ) : null}
-          {FACET_ORDER.map((facet) => {
-            const counts = result.facets[facet] ?? {}
-            const entries = Object.entries(counts).sort((a, b) => b[1] - a[1])
-            const param = FACET_PARAM[facet]
-            const active = params.get(param)
-            if (!entries.length && !active) return null
-            return (
-              <section key={facet}>
-                <h2 className="mb-1 font-medium text-slate-700">{t(FACET_KEYS[facet])}</h2>
-                <ul className="space-y-0.5">
-                  {entries.map(([value, count]) => (
-                    <li key={value}>
-                      <Link
-                        to={link({ [param]: active === value ? null : value })}
-                        className={`flex justify-between rounded px-2 py-1 ${active === value ? 'bg-sky-100 font-medium text-sky-900' : 'hover:bg-slate-100'}`}
-                        aria-pressed={active === value}
-                      >
-                        <span>{facetLabel(facet, value)}</span>
-                        <span className="text-slate-500">{count}</span>
-                      </Link>
-                    </li>
-                  ))}
-                </ul>
-              </section>
-            )
-          })}
+        <aside aria-label={t('search.filters')} className="text-sm">
+          {/* On a phone the filters fold away behind a toggle, so that the results come first;
+              a checkbox, so that it works without JavaScript too. */}
+          <input type="checkbox" id="show-filters" className="peer sr-only" />
+          <label
+            htmlFor="show-filters"
+            className="flex cursor-pointer items-center justify-between rounded-md border border-slate-300 bg-white px-3 py-2 font-medium text-slate-700 peer-checked:mb-4 peer-focus-visible:ring-2 peer-focus-visible:ring-sky-300 lg:hidden"
+          >
+            <span>
+              {t('search.filters')}
+              {activeFilters.length ? <span className="ml-1 font-normal text-sky-800">{t('search.filtersChosen', { count: activeFilters.length })}</span> : null}
+            </span>
+            <span aria-hidden="true" className="text-slate-400">▾</span>
+          </label>
+          <div className="hidden space-y-4 peer-checked:block lg:block">
+            {activeFilters.length ? (
+              <Link to={link(Object.fromEntries(activeFilters.map((f) => [FACET_PARAM[f], null])))} className="block text-sky-700 underline">
+                {t('search.clearFilters')}
+              </Link>
+            ) : null}
+            {FACET_ORDER.map((facet) => {
+              const counts = result.facets[facet] ?? {}
+              const entries = Object.entries(counts).sort((a, b) => b[1] - a[1])
+              const param = FACET_PARAM[facet]
+              const active = params.get(param)
+              if (!entries.length && !active) return null
+              return (
+                <section key={facet}>
+                  <h2 className="mb-1 font-medium text-slate-700">{t(FACET_KEYS[facet])}</h2>
+                  <ul className="space-y-0.5">
+                    {entries.map(([value, count]) => (
+                      <li key={value}>
+                        <Link
+                          to={link({ [param]: active === value ? null : value })}
+                          className={`flex justify-between rounded px-2 py-1 ${active === value ? 'bg-sky-100 font-medium text-sky-900' : 'hover:bg-slate-100'}`}
+                          aria-pressed={active === value}
+                        >
+                          <span>{facetLabel(facet, value)}</span>
+                          <span className="text-slate-500">{count}</span>
+                        </Link>
+                      </li>
+                    ))}
+                  </ul>
+                </section>
+              )
+            })}
+          </div>
         </aside>
 
         <section aria-live="polite" aria-busy={busy} className={busy ? 'opacity-60' : ''}>

@@ -51,3 +51,25 @@ test('without JavaScript the search box is a plain form with the same tabs', asy
   expect(await total(page)).toBe(achievements)
   await context.close()
 })
+
+for (const javaScriptEnabled of [true, false]) {
+  test(`on a phone the results come first and the filters open with a tap (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async ({ browser }) => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', javaScriptEnabled })
+    const page = await context.newPage()
+    await page.goto('/search?q=检测')
+    const filters = main(page).getByRole('complementary', { name: '筛选' })
+    const facet = filters.locator('a[aria-pressed="false"]').first()
+    await expect(facet).toBeHidden()
+    await expect(main(page).getByRole('listitem').filter({ has: page.locator('h3') }).first()).toBeInViewport()
+
+    await filters.locator('label', { hasText: '筛选' }).click()
+    await expect(facet).toBeVisible()
+    const promised = Number((await facet.locator('span').last().innerText()).trim())
+    await facet.click()
+    await expect(filters.locator('a[aria-pressed="true"]')).toHaveCount(1)
+    // The toggle says that a filter is chosen, whether the filters are open or folded again.
+    await expect(filters.locator('label')).toContainText('已选 1 项')
+    expect(await total(page)).toBe(promised)
+    await context.close()
+  })
+}
