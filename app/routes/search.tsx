@@ -47,6 +47,12 @@ const KIND_KEYS: Record<ListingKind, string> = {
   demand: 'search.kind.demand',
   scenario: 'search.kind.scenario',
 }
+/** One result's kind: singular where the language has a plural (the tabs). */
+const BADGE_KEYS: Record<ListingKind, string> = {
+  achievement: 'search.badge.achievement',
+  demand: 'search.badge.demand',
+  scenario: 'search.badge.scenario',
+}
 const SORT_KEYS: Record<SearchSort, string> = {
   relevance: 'search.sort.relevance',
   newest: 'search.sort.newest',
@@ -269,7 +275,7 @@ export default function Search() {
               {result.items.map((item) => (
                 <li key={`${item.kind}-${item.id}`} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
                   <div className="mb-1 flex flex-wrap items-center gap-2 text-xs text-slate-500">
-                    <span className="rounded bg-slate-100 px-2 py-0.5 text-slate-700">{t(KIND_KEYS[item.kind as ListingKind])}</span>
+                    <span className="rounded bg-slate-100 px-2 py-0.5 text-slate-700">{t(BADGE_KEYS[item.kind as ListingKind])}</span>
                     {item.field ? <span>{t(FIELD_KEYS[item.field as keyof typeof FIELD_KEYS])}</span> : null}
                     {item.industry ? <span>· {t(INDUSTRY_KEYS[item.industry as keyof typeof INDUSTRY_KEYS])}</span> : null}
                     {item.trl ? <span>· TRL {item.trl}</span> : null}

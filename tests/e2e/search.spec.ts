@@ -73,3 +73,15 @@ for (const javaScriptEnabled of [true, false]) {
     await context.close()
   })
 }
+
+test('in English the tabs name each kind in the plural and each result in the singular', async ({ browser }) => {
+  const context = await browser.newContext({ locale: 'en' })
+  await context.addCookies([{ name: 'kz_lang', value: 'en', url: test.info().project.use.baseURL! }])
+  const page = await context.newPage()
+  await page.goto('/search?q=检测&kind=achievement')
+  await expect(main(page).getByRole('navigation', { name: 'Kinds' }).getByRole('link', { name: /Achievements/ })).toHaveAttribute('aria-current', 'page')
+  const items = main(page).getByRole('listitem').filter({ has: page.locator('h3') })
+  await expect(items.first()).toContainText('Achievement')
+  await expect(items.first()).not.toContainText('Achievements')
+  await context.close()
+})
