@@ -10,6 +10,7 @@ import { translator, useLocale, useT, type Locale } from '~/i18n/i18n'
 import { getUser } from '~/infra/http/auth.server'
 import type { PriceBucket, SearchSort } from '~/infra/search/engine'
 import { GeneralErrorBoundary } from '~/ui/error-page'
+import { FoldToggle } from '~/ui/fold-toggle'
 import { formatFen } from '~/ui/listings/format'
 import { FIELD_KEYS, INDUSTRY_KEYS, MODE_KEYS, STAGE_KEYS } from '~/ui/listings/labels'
 import { SaveSearch } from './saved-searches.forms'
@@ -190,19 +191,12 @@ export default function Search() {
 
       <div className="grid gap-6 lg:grid-cols-[16rem_1fr]">
         <aside aria-label={t('search.filters')} className="text-sm">
-          {/* On a phone the filters fold away behind a toggle, so that the results come first;
-              a checkbox, so that it works without JavaScript too. */}
-          <input type="checkbox" id="show-filters" className="peer sr-only" />
-          <label
-            htmlFor="show-filters"
-            className="flex cursor-pointer items-center justify-between rounded-md border border-slate-300 bg-white px-3 py-2 font-medium text-slate-700 peer-checked:mb-4 peer-focus-visible:ring-2 peer-focus-visible:ring-sky-300 lg:hidden"
-          >
-            <span>
-              {t('search.filters')}
-              {activeFilters.length ? <span className="ml-1 font-normal text-sky-800">{t('search.filtersChosen', { count: activeFilters.length })}</span> : null}
-            </span>
-            <span aria-hidden="true" className="text-slate-400">▾</span>
-          </label>
+          <FoldToggle
+            id="show-filters"
+            label={t('search.filters')}
+            note={activeFilters.length ? t('search.filtersChosen', { count: activeFilters.length }) : null}
+            className="px-3 py-2 text-slate-700 peer-checked:mb-4"
+          />
           <div className="hidden space-y-4 peer-checked:block lg:block">
             {activeFilters.length ? (
               <Link to={link(Object.fromEntries(activeFilters.map((f) => [FACET_PARAM[f], null])))} className="block text-sky-700 underline">

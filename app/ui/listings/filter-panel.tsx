@@ -2,6 +2,7 @@ import type { FormEvent, ReactNode } from 'react'
 import { Form, Link, useNavigate } from 'react-router'
 import type { ListingKind } from '~/domain/listings/kinds'
 import { useT } from '~/i18n/i18n'
+import { FoldToggle } from '~/ui/fold-toggle'
 import { FIELD_KEYS, INDUSTRY_KEYS, MODE_KEYS, optionsOf, SORT_KEYS, STAGE_KEYS, TRL_KEYS } from './labels'
 
 export const FILTER_FORM_ID = 'listing-filters'
@@ -58,17 +59,12 @@ export function FilterPanel({
   const trl = Object.keys(TRL_KEYS).map((level) => ({ value: level, label: level }))
   return (
     <div>
-      <input type="checkbox" id="filters-toggle" className="peer sr-only" />
-      <label
-        htmlFor="filters-toggle"
-        className="flex cursor-pointer items-center justify-between rounded-md border border-slate-300 bg-white px-4 py-2.5 text-sm font-medium shadow-sm peer-focus-visible:ring-2 peer-focus-visible:ring-sky-300 lg:hidden"
-      >
-        <span>
-          {t('listings.filter.toggle')}
-          {activeCount ? <span className="ml-2 text-sky-700">{t('listings.filter.active', { count: activeCount })}</span> : null}
-        </span>
-        <span aria-hidden="true">▾</span>
-      </label>
+      <FoldToggle
+        id="filters-toggle"
+        label={t('listings.filter.toggle')}
+        note={activeCount ? t('listings.filter.active', { count: activeCount }) : null}
+        className="px-4 py-2.5 text-sm shadow-sm"
+      />
       <Form
         method="get"
         id={FILTER_FORM_ID}
