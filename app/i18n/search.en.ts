@@ -32,7 +32,7 @@ export const searchEn: Record<keyof typeof searchZhCN, string> = {
   'search.badge.demand': 'Demand',
   'search.badge.scenario': 'Scenario',
   'search.filters': 'Filters',
-  'search.filtersChosen': '· {count} chosen',
+  'search.filtersChosen': '{count} selected',
   'search.clearFilters': 'Clear filters',
   'search.facet.field': 'Technical field',
   'search.facet.industry': 'Industry',

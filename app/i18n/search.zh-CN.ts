@@ -31,7 +31,7 @@ export const searchZhCN = {
   'search.badge.demand': '技术需求',
   'search.badge.scenario': '应用场景',
   'search.filters': '筛选',
-  'search.filtersChosen': '· 已选 {count} 项',
+  'search.filtersChosen': '已选 {count} 项',
   'search.clearFilters': '清除筛选',
   'search.facet.field': '技术领域',
   'search.facet.industry': '产业',
