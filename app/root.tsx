@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react'
 import {
   data,
   Form,
@@ -119,6 +120,47 @@ function Header() {
   const here = location.pathname + location.search
   const navClass = ({ isActive }: { isActive: boolean }) =>
     `rounded px-3 py-2 text-sm ${isActive ? 'bg-sky-50 font-semibold text-sky-800' : 'text-slate-700 hover:text-sky-800'}`
+  // The public pages, in the main navigation.
+  const mainLinks: { to: string; label: string; end?: boolean }[] = [
+    { to: '/search', label: t('nav.search') },
+    { to: '/achievements', label: t('nav.achievements') },
+    { to: '/demands', label: t('nav.demands') },
+    { to: '/scenarios', label: t('nav.scenarios') },
+    { to: '/brokers', label: t('brokers.nav'), end: true },
+    { to: '/stats', label: t('stats.nav') },
+  ]
+  // The signed-in person's own pages, those their role has.
+  const badge = 'ml-1.5 rounded-full bg-amber-500 px-1.5 py-0.5 text-xs font-semibold text-white tabular-nums'
+  const workLinks: { to: string; label: string; shown: boolean; badge?: ReactNode }[] = user
+    ? [
+        { to: '/brokers/claims', label: t('brokers.nav.claims'), shown: !!user.canClaim },
+        {
+          to: '/my/pending-demands',
+          label: t('brokers.nav.pending'),
+          shown: !!user.pendingDemandConfirmations,
+          badge: <span className={badge}>{user.pendingDemandConfirmations}</span>,
+        },
+        { to: '/my/listings', label: t('nav.myListings'), shown: !!user.canPost },
+        {
+          to: '/review',
+          label: t('nav.review'),
+          shown: !!user.canReview,
+          badge: user.pendingReviews ? (
+            <span className={badge}>
+              <span aria-hidden="true">{user.pendingReviews}</span>
+              <span className="sr-only">{t('nav.reviewPending', { count: user.pendingReviews })}</span>
+            </span>
+          ) : null,
+        },
+        { to: '/import', label: t('import.title'), shown: !!user.canImport },
+        { to: '/deals', label: t('deal.nav'), shown: true },
+        { to: '/contracts', label: t('nav.contracts'), shown: !!user.canContracts },
+        { to: '/commissions', label: t('nav.commissions'), shown: !!user.canCommissions },
+        { to: '/admin/orgs', label: t('nav.verifyOrgs'), shown: can(user.role, 'org:verify') },
+        { to: '/admin/nda-template', label: t('nda.template.nav'), shown: can(user.role, 'nda:template') },
+        { to: '/admin/mail', label: t('mailLog.nav'), shown: can(user.role, 'mail:read') },
+      ]
+    : []
   return (
     <header className="border-b border-slate-200 bg-white">
       <a href="#main" className="sr-only focus:not-sr-only">
@@ -130,24 +172,11 @@ function Header() {
           <span className="hidden text-xs text-slate-500 2xl:inline">{t('app.tagline')}</span>
         </Link>
         <nav aria-label={t('nav.main')} className="order-last -mx-4 flex w-full items-center gap-1 overflow-x-auto px-4 whitespace-nowrap md:order-none md:mx-0 md:w-auto md:flex-1 md:flex-wrap md:px-0">
-          <NavLink to="/search" className={navClass}>
-            {t('nav.search')}
-          </NavLink>
-          <NavLink to="/achievements" className={navClass}>
-            {t('nav.achievements')}
-          </NavLink>
-          <NavLink to="/demands" className={navClass}>
-            {t('nav.demands')}
-          </NavLink>
-          <NavLink to="/scenarios" className={navClass}>
-            {t('nav.scenarios')}
-          </NavLink>
-          <NavLink to="/brokers" end className={navClass}>
-            {t('brokers.nav')}
-          </NavLink>
-          <NavLink to="/stats" className={navClass}>
-            {t('stats.nav')}
-          </NavLink>
+          {mainLinks.map((link) => (
+            <NavLink key={link.to} to={link.to} end={link.end} className={navClass}>
+              {link.label}
+            </NavLink>
+          ))}
         </nav>
         <div className="ml-auto flex items-center gap-2">
           <Form method="post" action="/lang">
@@ -185,66 +214,14 @@ function Header() {
       {user ? (
         <div className="border-t border-slate-100 bg-slate-50/70">
           <nav aria-label={t('nav.work')} className="mx-auto flex max-w-6xl items-center gap-1 overflow-x-auto px-4 py-1 whitespace-nowrap md:flex-wrap">
-            {user.canClaim ? (
-              <NavLink to="/brokers/claims" className={navClass}>
-                {t('brokers.nav.claims')}
-              </NavLink>
-            ) : null}
-            {user.pendingDemandConfirmations ? (
-              <NavLink to="/my/pending-demands" className={navClass}>
-                {t('brokers.nav.pending')}
-                <span className="ml-1.5 rounded-full bg-amber-500 px-1.5 py-0.5 text-xs font-semibold text-white tabular-nums">{user.pendingDemandConfirmations}</span>
-              </NavLink>
-            ) : null}
-            {user.canPost ? (
-              <NavLink to="/my/listings" className={navClass}>
-                {t('nav.myListings')}
-              </NavLink>
-            ) : null}
-            {user.canReview ? (
-              <NavLink to="/review" className={navClass}>
-                {t('nav.review')}
-                {user.pendingReviews ? (
-                  <span className="ml-1.5 rounded-full bg-amber-500 px-1.5 py-0.5 text-xs font-semibold text-white tabular-nums">
-                    <span aria-hidden="true">{user.pendingReviews}</span>
-                    <span className="sr-only">{t('nav.reviewPending', { count: user.pendingReviews })}</span>
-                  </span>
-                ) : null}
-              </NavLink>
-            ) : null}
-            {user.canImport ? (
-              <NavLink to="/import" className={navClass}>
-                {t('import.title')}
-              </NavLink>
-            ) : null}
-            <NavLink to="/deals" className={navClass}>
-              {t('deal.nav')}
-            </NavLink>
-            {user.canContracts ? (
-              <NavLink to="/contracts" className={navClass}>
-                {t('nav.contracts')}
-              </NavLink>
-            ) : null}
-            {user.canCommissions ? (
-              <NavLink to="/commissions" className={navClass}>
-                {t('nav.commissions')}
-              </NavLink>
-            ) : null}
-            {can(user.role, 'org:verify') ? (
-              <NavLink to="/admin/orgs" className={navClass}>
-                {t('nav.verifyOrgs')}
-              </NavLink>
-            ) : null}
-            {can(user.role, 'nda:template') ? (
-              <NavLink to="/admin/nda-template" className={navClass}>
-                {t('nda.template.nav')}
-              </NavLink>
-            ) : null}
-            {can(user.role, 'mail:read') ? (
-              <NavLink to="/admin/mail" className={navClass}>
-                {t('mailLog.nav')}
-              </NavLink>
-            ) : null}
+            {workLinks
+              .filter((link) => link.shown)
+              .map((link) => (
+                <NavLink key={link.to} to={link.to} className={navClass}>
+                  {link.label}
+                  {link.badge}
+                </NavLink>
+              ))}
           </nav>
         </div>
       ) : null}
