@@ -90,7 +90,7 @@ const facetValues = (source: string) => `
     unnest(array_prepend('', s.fv)) g(given)`
 
 /** The `given` of SearchFacetStat that holds the counts for these filters, if one does. */
-export function statsGiven(f: SearchRequest['filters']): string | null {
+function statsGiven(f: SearchRequest['filters']): string | null {
   if (f.excludeIds?.length || f.trlMin !== f.trlMax) return null
   const chosen = Object.entries({ field: f.field, industry: f.industry, trl: f.trlMin, stage: f.stage, priceBucket: f.priceBucket, province: f.province, modes: f.mode })
     .filter(([, value]) => value !== undefined)
@@ -98,8 +98,8 @@ export function statsGiven(f: SearchRequest['filters']): string | null {
   return chosen.length > 1 ? null : (chosen[0] ?? '')
 }
 
-/** The advisory lock that writers of search documents take in turn (see inTurn). */
-const WRITERS_LOCK = 72190002
+/** Takes the advisory lock that writers of search documents hold in turn (see inTurn). */
+const TAKE_WRITERS_LOCK = 'SELECT pg_advisory_xact_lock(72190002)'
 
 /**
  * Runs a statement that writes search documents, or recounts their statistics, holding the
@@ -111,7 +111,7 @@ const WRITERS_LOCK = 72190002
  * waited for each other's commits; now they wait at the start.
  */
 async function inTurn<T>(db: Db, statement: Prisma.PrismaPromise<T>): Promise<T> {
-  const lock = db.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${WRITERS_LOCK})`)
+  const lock = db.$executeRawUnsafe(TAKE_WRITERS_LOCK)
   // A transaction's client has a $transaction too, but it opens another transaction on another
   // connection: only the client itself (which has $connect) needs one of its own.
   if ('$connect' in db) return (await (db as PrismaClient).$transaction([lock, statement]))[1]
@@ -198,7 +198,7 @@ export async function removeSearchDocumentsBefore(db: Db, mark: string): Promise
 /** Counts the document frequencies and facet values afresh from the documents (a reindex repairs any drift). */
 export async function recountStats(db: PrismaClient) {
   await db.$transaction([
-    db.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${WRITERS_LOCK})`),
+    db.$executeRawUnsafe(TAKE_WRITERS_LOCK),
     db.$executeRawUnsafe(`DELETE FROM "SearchTermStat"`),
     db.$executeRawUnsafe(
       `INSERT INTO "SearchTermStat" (kind, term, df)
