@@ -2,35 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import iconv from 'iconv-lite'
-import { afterAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { prisma } from '~/infra/db/client.server'
-import { allowConsoleError } from '../tests/setup/no-console-error'
-import { main } from './main'
-
-/** `kezhuan …` in-process on this file's database: exit code and what it printed. */
-async function kezhuan(...args: string[]) {
-  const out: string[] = []
-  const err: string[] = []
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.map(String).join(' ')))
-  const error = allowConsoleError().mockImplementation((...a: unknown[]) => void err.push(a.map(String).join(' ')))
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err.push(String(chunk))
-    return true
-  })
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'))
-    return true
-  })
-  try {
-    const code = await main(['node', 'kezhuan', ...args], { keepDb: true })
-    return { code, stdout: out.join(''), stderr: err.join('') }
-  } finally {
-    log.mockRestore()
-    error.mockRestore()
-    stderr.mockRestore()
-    stdout.mockRestore()
-  }
-}
+import { kezhuan } from './test-support'
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'kz-cli-import-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

@@ -1,40 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { authenticate } from '~/domain/users/accounts.server'
 import { DEMO_ACCOUNTS } from '~/domain/seed/demo.server'
 import { getDb, prisma } from '~/infra/db/client.server'
 import { readMigrations } from '~/infra/db/migrate.server'
-import { allowConsoleError } from '../tests/setup/no-console-error'
 import { makeOrg, uniqueEmail } from '../tests/factories'
-import { main } from './main'
-
-/**
- * Runs `kezhuan …` in-process on this file's test database and returns the exit code with what
- * it printed. keepDb: the test database stays open (main closes the database it opened itself).
- */
-async function kezhuan(...args: string[]) {
-  const out: string[] = []
-  const err: string[] = []
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.map(String).join(' ')))
-  const error = allowConsoleError().mockImplementation((...a: unknown[]) => void err.push(a.map(String).join(' ')))
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err.push(String(chunk))
-    return true
-  })
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out.push(String(chunk))
-    return true
-  })
-  try {
-    const code = await main(['node', 'kezhuan', ...args], { keepDb: true })
-    return { code, stdout: out.join('\n'), stderr: err.join('\n') }
-  } finally {
-    log.mockRestore()
-    error.mockRestore()
-    stderr.mockRestore()
-    stdout.mockRestore()
-  }
-}
+import { kezhuan } from './test-support'
 
 afterEach(() => {
   expect(process.exitCode ?? 0).toBe(0)
