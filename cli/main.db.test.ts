@@ -83,6 +83,7 @@ describe('kezhuan users create', () => {
     expect(again.code).toBe(1)
     expect(again.stderr).toContain('CONFLICT')
     expect(again.stderr).toContain('err.emailTaken')
+    expect(again.stderr).toContain('email: 该邮箱已注册，请直接登录')
     const db = await prisma()
     expect(await db.user.count({ where: { email } })).toBe(1)
     await expect(authenticate({ email, password: 'a-long-password' })).resolves.toBeTruthy()

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { z } from 'zod'
 import { isAppError } from '~/domain/errors'
+import { translator } from '~/i18n/i18n'
 import { EnvError } from '~/infra/env.server'
 import { DatabaseInUseError } from '~/infra/db/client.server'
 import { registerDbCommands } from './db'
@@ -58,8 +59,10 @@ export async function main(argv: string[], { keepDb = false }: { keepDb?: boolea
       return 2
     }
     if (isAppError(error)) {
-      const fields = Object.entries(error.fields ?? {}).map(([k, v]) => ` (${k}: ${v})`).join('')
-      console.error(`error: ${error.code} ${error.message}${fields}`)
+      // The message in words (Chinese, as the other commands speak), then its code and key.
+      const t = translator('zh-CN')
+      const fields = Object.entries(error.fields ?? {}).map(([k, v]) => `\n  ${k}: ${t(v)} (${v})`).join('')
+      console.error(`error: ${t(error.message, error.params)} (${error.code} ${error.message})${fields}`)
       return 1
     }
     if (error instanceof EnvError || error instanceof DatabaseInUseError) {
