@@ -11,7 +11,7 @@ import { createApiKey, revokeApiKey } from '~/domain/api-keys/api-keys.server'
 import { KIND_PATHS, type ListingKind } from '~/domain/listings/kinds'
 import { createListing, transitionListing } from '~/domain/listings/listings.server'
 import { ErrorResponseSchema, ItemResponseSchemas, ListResponseSchemas } from '~/domain/listings/openapi'
-import { AchievementInputSchema, DemandInputSchema, todayInChina } from '~/domain/listings/schemas'
+import { AchievementInputSchema, DemandInputSchema, ScenarioInputSchema, todayInChina } from '~/domain/listings/schemas'
 import type { Actor } from '~/domain/users/accounts.server'
 import { translator } from '~/i18n/i18n'
 import { prisma } from '~/infra/db/client.server'
@@ -20,6 +20,7 @@ import { makeOrg, makeUser } from '../../../tests/factories'
 import * as root from '../../root'
 import * as itemRoute from './listing'
 import * as listRoute from './listings'
+import * as matchesRoute from './matches'
 import * as notFoundRoute from './not-found'
 import * as openapiRoute from './openapi'
 
@@ -62,6 +63,7 @@ async function api(method: string, path: string, { key, body, raw, headers = {} 
   if (url.pathname === '/api/v1/openapi.json') [module, params] = [openapiRoute as never, {}]
   else if (segments.length === 1) [module, params] = [listRoute as never, { kind: segments[0]! }]
   else if (segments.length === 2) [module, params] = [itemRoute as never, { kind: segments[0]!, id: decodeURIComponent(segments[1]!) }]
+  else if (segments.length === 3 && segments[2] === 'matches') [module, params] = [matchesRoute as never, { kind: segments[0]!, id: decodeURIComponent(segments[1]!) }]
   else [module, params] = [notFoundRoute as never, { '*': segments.join('/') }]
   const response = await (read ? module.loader : module.action)({ request, params, context: new RouterContextProvider() } as never)
   expect(response).toBeInstanceOf(Response)
@@ -336,6 +338,82 @@ describe('GET /api/v1/{kind}/{id}', () => {
     }
     const reply = await api('GET', `/api/v1/demands/${id}`)
     expect(reply.json.data).toMatchObject({ budgetFen: 50_000_000, deadline: inDays(60) })
+  })
+})
+
+describe('GET /api/v1/{kind}/{id}/matches', () => {
+  const ids: Record<string, string> = {}
+  beforeAll(async () => {
+    ids.achievement = await publish(
+      'achievement',
+      supplier.admin,
+      AchievementInputSchema.parse(
+        achievementBody({
+          title: '铝合金压铸件气孔X射线在线检测系统',
+          summary: '基于X射线成像与深度学习的铝合金压铸件气孔、缩孔缺陷在线检测，单件检测节拍 20 秒，漏检率低于 0.5%。',
+          industry: 'AUTOMOTIVE',
+          keywords: ['压铸件', '气孔', '在线检测', 'X射线'],
+          transferModes: ['LICENSE', 'TECH_SERVICE'],
+          askingPrice: 400000,
+        }),
+      ),
+    )
+    ids.demand = await publish('demand', enterprise.admin, DemandInputSchema.parse(demandBody({ cooperationModes: ['TECH_SERVICE'] })))
+    const scenario = await createListing({
+      actor: bureau.admin,
+      kind: 'scenario',
+      input: ScenarioInputSchema.parse({
+        title: '压铸车间气孔缺陷在线检测应用场景',
+        description: '区内压铸企业需要铝合金压铸件气孔缺陷的在线检测能力，欢迎提供 X 射线在线检测整体方案。',
+        sector: 'AUTOMOTIVE',
+        budget: 800000,
+        deadline: inDays(30),
+      }),
+      submit: true,
+    })
+    ids.scenario = scenario.id
+  })
+
+  /** The shape the issue names, and reasons in words (no message keys). */
+  function expectMatches(reply: Reply, source: ListingKind, other: ListingKind) {
+    expect(reply.status, reply.text.slice(0, 500)).toBe(200)
+    expect(Object.keys(reply.json).sort()).toEqual(['matches', 'noGoodMatch', source].sort())
+    expect(reply.json[source]).toEqual({ id: expect.any(String), externalId: null, title: expect.any(String) })
+    for (const m of reply.json.matches) {
+      expect(m[other]).toEqual({ id: expect.any(String), externalId: null, title: expect.any(String) })
+      expect(m.score).toBeGreaterThan(0)
+      expect(m.score).toBeLessThanOrEqual(1)
+      expect(['strong', 'possible']).toContain(m.confidence)
+      for (const r of m.reasons) expect(r).toEqual({ code: expect.any(String), fit: expect.any(Boolean), text: expect.any(String) })
+    }
+    expect(reply.text).not.toMatch(/"text":"(err|match)\.\w/)
+    return reply.json.matches.map((m: Record<string, { id: string }>) => m[other]!.id) as string[]
+  }
+
+  it('answers demand → achievements for the owner, brokers and the bureau, and no one else', async () => {
+    for (const key of [enterprise.key, broker.key, bureau.key]) {
+      const found = expectMatches(await api('GET', `/api/v1/demands/${ids.demand}/matches`, { key }), 'demand', 'achievement')
+      expect(found[0]).toBe(ids.achievement)
+    }
+    const one = await api('GET', `/api/v1/demands/${ids.demand}/matches?limit=1`, { key: broker.key })
+    expect(one.json.matches).toHaveLength(1)
+    const english = await api('GET', `/api/v1/demands/${ids.demand}/matches`, { key: broker.key, headers: { 'Accept-Language': 'en' } })
+    expect(english.json.matches[0].reasons.map((r: { text: string }) => r.text).join(' ')).toMatch(/[A-Za-z]{4}/)
+
+    expectError(await api('GET', `/api/v1/demands/${ids.demand}/matches`, { key: otherEnterprise.key }), 403, 'FORBIDDEN')
+    expectError(await api('GET', `/api/v1/demands/${ids.demand}/matches`), 401, 'UNAUTHENTICATED')
+    expectError(await api('GET', '/api/v1/demands/no-such-id/matches', { key: broker.key }), 404, 'NOT_FOUND')
+    for (const limit of ['0', '51', 'ten', '1.5']) {
+      const error = expectError(await api('GET', `/api/v1/demands/${ids.demand}/matches?limit=${limit}`, { key: broker.key }), 400, 'BAD_INPUT')
+      expect(Object.keys(error.fields ?? {})).toEqual(['limit'])
+    }
+    const post = await api('POST', `/api/v1/demands/${ids.demand}/matches`, { key: broker.key, body: {} })
+    expectError(post, 405, 'METHOD_NOT_ALLOWED')
+  })
+
+  it('answers scenario → achievements and achievement → demands ("who needs this")', async () => {
+    expect(expectMatches(await api('GET', `/api/v1/scenarios/${ids.scenario}/matches`, { key: bureau.key }), 'scenario', 'achievement')).toContain(ids.achievement)
+    expect(expectMatches(await api('GET', `/api/v1/achievements/${ids.achievement}/matches`, { key: supplier.key }), 'achievement', 'demand')).toContain(ids.demand)
   })
 })
 
