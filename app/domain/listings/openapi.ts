@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { OrgKind } from '~/generated/prisma/enums'
 import { dealsOpenApi } from '~/domain/deals/api'
 import { dealMessagesOpenApi } from '~/domain/deals/messages-api'
+import { matchesOpenApi } from '~/domain/matching/api'
 import { contractStatsOpenApi } from '~/domain/stats/api'
 import { codesOf, INDUSTRIES, IP_TYPES, LISTING_STATUSES, STAGES, TECH_FIELDS, TRANSFER_MODES } from './classifications'
 import { KIND_PATHS, LISTING_KINDS, type ListingKind } from './kinds'
@@ -429,6 +430,10 @@ export function buildOpenApiDocument({ serverUrl }: { serverUrl?: string } = {})
     }
   }
 
+  // Each listing's matches, explained (app/domain/matching/api.ts).
+  const matches = matchesOpenApi({ base: API_BASE, errors })
+  Object.assign(components, matches.schemas)
+  Object.assign(paths, matches.paths)
   // Deals (app/domain/deals/api.ts): read-only, with a key.
   const deals = dealsOpenApi()
   Object.assign(components, deals.schemas)

@@ -12,6 +12,7 @@ import { KIND_PATHS, type ListingKind } from '~/domain/listings/kinds'
 import { createListing, transitionListing } from '~/domain/listings/listings.server'
 import { ErrorResponseSchema, ItemResponseSchemas, ListResponseSchemas } from '~/domain/listings/openapi'
 import { AchievementInputSchema, DemandInputSchema, ScenarioInputSchema, todayInChina } from '~/domain/listings/schemas'
+import { MatchesResponseSchemas } from '~/domain/matching/api'
 import type { Actor } from '~/domain/users/accounts.server'
 import { translator } from '~/i18n/i18n'
 import { prisma } from '~/infra/db/client.server'
@@ -377,6 +378,7 @@ describe('GET /api/v1/{kind}/{id}/matches', () => {
   /** The shape the issue names, and reasons in words (no message keys). */
   function expectMatches(reply: Reply, source: ListingKind, other: ListingKind) {
     expect(reply.status, reply.text.slice(0, 500)).toBe(200)
+    conforms(MatchesResponseSchemas[source], reply.json)
     expect(Object.keys(reply.json).sort()).toEqual(['matches', 'noGoodMatch', source].sort())
     expect(reply.json[source]).toEqual({ id: expect.any(String), externalId: null, title: expect.any(String) })
     for (const m of reply.json.matches) {
@@ -759,6 +761,8 @@ describe('GET /api/v1/openapi.json', () => {
     expect(reply.status).toBe(200)
     expect(reply.headers.get('Content-Type')).toMatch(/^application\/json/)
     expect(reply.json.openapi).toMatch(/^3\.1\./)
-    expect(Object.keys(reply.json.paths)).toEqual(expect.arrayContaining(['/api/v1/achievements', '/api/v1/demands/{id}', '/api/v1/scenarios']))
+    expect(Object.keys(reply.json.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/achievements', '/api/v1/demands/{id}', '/api/v1/scenarios', '/api/v1/demands/{id}/matches', '/api/v1/achievements/{id}/matches']),
+    )
   })
 })

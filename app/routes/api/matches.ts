@@ -1,12 +1,14 @@
 import type { Route } from './+types/matches'
 import { AppError } from '~/domain/errors'
+import { MATCH_LIMIT } from '~/domain/matching/api'
 import { matchListing, type MatchResult } from '~/domain/matching/match.server'
 import { apiJson, apiLocale, getApiActor, handleApi } from '~/infra/http/api.server'
 import { requireKind } from './api-listings.server'
 
 /**
  * `/api/v1/{demands|scenarios|achievements}/{id}/matches`: the explained match list, for the
- * listing's owner, brokers and the bureau (an API key of one of them). `?limit=` 1–50.
+ * listing's owner, brokers and the bureau (an API key of one of them). `?limit=` 1–50. Its
+ * response schemas and OpenAPI description: app/domain/matching/api.ts.
  */
 export const loader = ({ request, params }: Route.LoaderArgs) =>
   handleApi(request, () => {
@@ -15,8 +17,8 @@ export const loader = ({ request, params }: Route.LoaderArgs) =>
       GET: async () => {
         const actor = await getApiActor(request)
         const limitParam = new URL(request.url).searchParams.get('limit')
-        const limit = limitParam === null ? 10 : Number(limitParam)
-        if (!Number.isInteger(limit) || limit < 1 || limit > 50) {
+        const limit = limitParam === null ? MATCH_LIMIT.default : Number(limitParam)
+        if (!Number.isInteger(limit) || limit < MATCH_LIMIT.min || limit > MATCH_LIMIT.max) {
           throw new AppError('BAD_INPUT', 'err.invalidForm', { fields: { limit: 'err.limit' } })
         }
         const result = await matchListing({ actor, kind, id: params.id, limit, locale: apiLocale(request) })
