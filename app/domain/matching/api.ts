@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { schemaRegistry } from '~/domain/openapi-schemas'
 import { KIND_PATHS, type ListingKind } from '~/domain/listings/kinds'
 import type { ReasonCode } from './rerank'
 
@@ -10,12 +11,7 @@ import type { ReasonCode } from './rerank'
 
 export const MATCH_LIMIT = { min: 1, max: 50, default: 10 }
 
-type Meta = { id?: string; description?: string }
-const registry = z.registry<Meta>()
-const doc = <T extends z.ZodType>(schema: T, meta: Meta): T => {
-  registry.add(schema, meta)
-  return schema
-}
+const { doc, components: schemaComponents } = schemaRegistry()
 
 // Every reason code, so that the document lists them all (a new code fails to compile here).
 const REASON_CODES = Object.keys({
@@ -71,12 +67,7 @@ export const MatchesResponseSchemas = {
 const TITLES: Record<ListingKind, string> = { achievement: 'Achievement', demand: 'Demand', scenario: 'Scenario' }
 
 export function matchesOpenApi({ base, errors }: { base: string; errors: (...statuses: number[]) => Record<string, unknown> }) {
-  const { schemas } = z.toJSONSchema(registry, { io: 'output', unrepresentable: 'any', metadata: registry, uri: (id) => `#/components/schemas/${id}` })
-  const components: Record<string, Record<string, unknown>> = {}
-  for (const [name, schema] of Object.entries(schemas)) {
-    const { $schema: _s, id: _i, $id: _d, ...rest } = schema as Record<string, unknown>
-    components[name] = rest
-  }
+  const components = schemaComponents()
   const paths: Record<string, unknown> = {}
   for (const kind of Object.keys(MatchesResponseSchemas) as ListingKind[]) {
     paths[`${base}/${KIND_PATHS[kind]}/{id}/matches`] = {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { schemaRegistry } from '~/domain/openapi-schemas'
 import { ContractType, Industry, TechField } from '~/generated/prisma/enums'
 
 /**
@@ -27,12 +28,7 @@ export const ContractStatsQuerySchema = z.object({
 
 // ─── Response ───────────────────────────────────────────────────────────────────────
 
-type Meta = { id?: string; description?: string }
-const registry = z.registry<Meta>()
-const doc = <T extends z.ZodType>(schema: T, meta: Meta): T => {
-  registry.add(schema, meta)
-  return schema
-}
+const { doc, components: schemaComponents } = schemaRegistry()
 
 const count = () => z.number().int().min(0)
 const fen = (description: string) => doc(z.number().int().min(0), { description })
@@ -110,12 +106,7 @@ const PARAMETER_SCHEMAS: Record<keyof typeof ContractStatsQuerySchema.shape, Jso
 
 /** The path item and the component schemas of the statistics endpoint, for the API document. */
 export function contractStatsOpenApi({ base, errors }: { base: string; errors: (...statuses: number[]) => Json }) {
-  const { schemas } = z.toJSONSchema(registry, { io: 'output', unrepresentable: 'any', metadata: registry, uri: (id) => `#/components/schemas/${id}` })
-  const components: Record<string, Json> = {}
-  for (const [name, schema] of Object.entries(schemas)) {
-    const { $schema: _s, id: _i, $id: _d, ...rest } = schema as Json
-    components[name] = rest
-  }
+  const components = schemaComponents()
   const parameters = (Object.keys(ContractStatsQuerySchema.shape) as (keyof typeof ContractStatsQuerySchema.shape)[]).map((name) => ({
     name,
     in: 'query',
