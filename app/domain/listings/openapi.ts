@@ -3,6 +3,7 @@ import { OrgKind } from '~/generated/prisma/enums'
 import { dealsOpenApi } from '~/domain/deals/api'
 import { dealMessagesOpenApi } from '~/domain/deals/messages-api'
 import { matchesOpenApi } from '~/domain/matching/api'
+import { searchOpenApi } from '~/domain/search/api'
 import { contractStatsOpenApi } from '~/domain/stats/api'
 import { codesOf, INDUSTRIES, IP_TYPES, LISTING_STATUSES, STAGES, TECH_FIELDS, TRANSFER_MODES } from './classifications'
 import { KIND_PATHS, LISTING_KINDS, type ListingKind } from './kinds'
@@ -430,6 +431,10 @@ export function buildOpenApiDocument({ serverUrl }: { serverUrl?: string } = {})
     }
   }
 
+  // One search across the kinds (app/domain/search/api.ts): public.
+  const search = searchOpenApi({ base: API_BASE, errors })
+  Object.assign(components, search.schemas)
+  Object.assign(paths, search.paths)
   // Each listing's matches, explained (app/domain/matching/api.ts).
   const matches = matchesOpenApi({ base: API_BASE, errors })
   Object.assign(components, matches.schemas)
@@ -457,7 +462,7 @@ export function buildOpenApiDocument({ serverUrl }: { serverUrl?: string } = {})
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
-    tags: LISTING_KINDS.map((kind) => ({ name: KIND_PATHS[kind] })).concat([{ name: 'deals' }, stats.tag, { name: 'meta' }]),
+    tags: LISTING_KINDS.map((kind) => ({ name: KIND_PATHS[kind] })).concat([search.tag, { name: 'deals' }, stats.tag, { name: 'meta' }]),
     paths,
     components: {
       schemas: components,

@@ -5,6 +5,7 @@ import { AchievementInputSchema, DemandInputSchema } from '~/domain/listings/sch
 import type { Actor } from '~/domain/users/accounts.server'
 import { makeUser } from '../../../tests/factories'
 import * as searchRoute from '../../routes/api/search'
+import { SearchResponseSchema } from './api'
 import { searchListings, SearchQuerySchema } from './search.server'
 
 let bureau: Actor
@@ -22,7 +23,10 @@ const search = (q: Record<string, string>) => searchListings({ query: SearchQuer
 async function apiSearch(query: string) {
   const request = new Request(`http://localhost/api/v1/search?${query}`)
   const response = (await searchRoute.loader({ request, params: {}, context: new RouterContextProvider() } as never)) as Response
-  return { status: response.status, json: (await response.json()) as any }
+  const json = (await response.json()) as any
+  // Every answer is the shape the OpenAPI document declares.
+  if (response.status === 200) expect(SearchResponseSchema.safeParse(json).error).toBeUndefined()
+  return { status: response.status, json }
 }
 
 beforeAll(async () => {

@@ -762,7 +762,7 @@ describe('GET /api/v1/openapi.json', () => {
     expect(reply.headers.get('Content-Type')).toMatch(/^application\/json/)
     expect(reply.json.openapi).toMatch(/^3\.1\./)
     expect(Object.keys(reply.json.paths)).toEqual(
-      expect.arrayContaining(['/api/v1/achievements', '/api/v1/demands/{id}', '/api/v1/scenarios', '/api/v1/demands/{id}/matches', '/api/v1/achievements/{id}/matches']),
+      expect.arrayContaining(['/api/v1/achievements', '/api/v1/demands/{id}', '/api/v1/scenarios', '/api/v1/demands/{id}/matches', '/api/v1/achievements/{id}/matches', '/api/v1/search']),
     )
   })
 })
